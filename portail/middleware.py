@@ -1,0 +1,77 @@
+"""Access rules applied to every request."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django_otp import user_has_device
+
+CLE_DEBUT_SESSION = "portail_connexion_debut"
+
+
+def vue_publique(vue):
+    """Mark a view as reachable without a verified second factor."""
+    vue.vue_publique = True
+    return vue
+
+
+def vue_etape_connexion(vue):
+    """Mark a view as a step of logging in: open to a password-authenticated person."""
+    vue.vue_etape_connexion = True
+    return vue
+
+
+class DureeSessionMiddleware:
+    """Ends a session 10 hours after login, whatever the activity (idle expiry is the cookie's)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            debut = request.session.get(CLE_DEBUT_SESSION)
+            maintenant = timezone.now()
+            if debut is None:
+                request.session[CLE_DEBUT_SESSION] = maintenant.isoformat()
+            elif maintenant - datetime.fromisoformat(debut) > settings.SESSION_DUREE_ABSOLUE:
+                logout(request)
+                messages.info(request, _("Votre session a expiré. Merci de vous reconnecter."))
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class DoubleAuthentificationMiddleware:
+    """Every view needs a verified second factor, unless it is marked public.
+
+    Anonymous people go to the login page; a person who typed the password but not yet a code
+    goes to the code page, or to enrolment when they have no device yet. The Wagtail admin is
+    covered like any other view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        vue = getattr(view_func, "view_class", view_func)
+        if getattr(view_func, "vue_publique", False) or getattr(vue, "vue_publique", False):
+            return None
+        utilisateur = request.user
+        if not utilisateur.is_authenticated:
+            url = reverse(settings.LOGIN_URL)
+            return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+        if utilisateur.is_verified():
+            return None
+        if getattr(view_func, "vue_etape_connexion", False):
+            return None
+        if user_has_device(utilisateur, confirmed=True):
+            return redirect("portail:verification")
+        return redirect("portail:enrolement")

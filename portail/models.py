@@ -1,0 +1,139 @@
+"""Accounts, the security journal and the e-mail outbox."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UtilisateurManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # E-mail addresses are compared without regard to case.
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Une adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class Utilisateur(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: partner agent or CPAM staff. Identified by e-mail."""
+
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150)
+    last_name = models.CharField(_("nom"), max_length=150)
+    phone = models.CharField(_("téléphone professionnel"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("date d'inscription"), default=timezone.now)
+
+    objects = UtilisateurManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name"]
+        permissions = [
+            (
+                "reinitialiser_double_authentification",
+                _("Réinitialiser la double authentification"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name
+
+
+class EvenementSecurite(models.Model):
+    """A trace of every change to how a person logs in (who, what, when; never a secret)."""
+
+    class Type(models.TextChoices):
+        ENROLEMENT = "enrolement", _("Double authentification activée")
+        CODES_REGENERES = "codes_regeneres", _("Codes de secours régénérés")
+        CODE_SECOURS_UTILISE = "code_secours_utilise", _("Code de secours utilisé")
+        APPAREIL_REMPLACE = "appareil_remplace", _("Application d'authentification remplacée")
+        REINITIALISATION = "reinitialisation", _("Double authentification réinitialisée")
+        MOT_DE_PASSE_REINITIALISE = "mot_de_passe_reinitialise", _("Mot de passe réinitialisé")
+        MOT_DE_PASSE_MODIFIE = "mot_de_passe_modifie", _("Mot de passe modifié")
+
+    utilisateur = models.ForeignKey(
+        Utilisateur,
+        verbose_name=_("compte concerné"),
+        on_delete=models.CASCADE,
+        related_name="evenements_securite",
+    )
+    auteur = models.ForeignKey(
+        Utilisateur,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    type = models.CharField(_("type"), max_length=40, choices=Type.choices)
+    motif = models.CharField(_("motif"), max_length=300, blank=True)
+    date = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("événement de sécurité")
+        verbose_name_plural = _("événements de sécurité")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} — {self.date:%d/%m/%Y %H:%M}"
+
+
+class Courriel(models.Model):
+    """Outbox: an e-mail is recorded here first, then sent by a task (retried until sent).
+
+    A broker outage therefore never loses a message nor fails the request that wanted it.
+    """
+
+    class Statut(models.TextChoices):
+        EN_ATTENTE = "en_attente", _("En attente")
+        ENVOYE = "envoye", _("Envoyé")
+        ECHEC = "echec", _("Abandonné après plusieurs échecs")
+
+    destinataire = models.EmailField(_("destinataire"))
+    sujet = models.CharField(_("sujet"), max_length=200)
+    corps = models.TextField(_("corps"))
+    statut = models.CharField(
+        _("statut"), max_length=20, choices=Statut.choices, default=Statut.EN_ATTENTE
+    )
+    tentatives = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    cree_le = models.DateTimeField(_("créé le"), default=timezone.now)
+    envoye_le = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("courriel")
+        verbose_name_plural = _("courriels")
+        indexes = [models.Index(fields=["statut", "cree_le"])]
+
+    def __str__(self):
+        return self.sujet

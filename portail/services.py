@@ -1,0 +1,178 @@
+"""Writes with business rules for accounts: second factor lifecycle, security trace, outbox."""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from kombu.exceptions import OperationalError as BrokerIndisponible
+
+from .models import Courriel, EvenementSecurite, Utilisateur
+
+logger = logging.getLogger(__name__)
+
+NOM_APPAREIL_TOTP = "Application d'authentification"
+NOM_CODES_SECOURS = "Codes de secours"
+
+
+def evenement_securite_tracer(
+    *,
+    utilisateur: Utilisateur,
+    type: EvenementSecurite.Type,
+    auteur: Utilisateur | None = None,
+    motif: str = "",
+) -> EvenementSecurite:
+    return EvenementSecurite.objects.create(
+        utilisateur=utilisateur, auteur=auteur or utilisateur, type=type, motif=motif
+    )
+
+
+def appareil_totp_en_attente(*, utilisateur: Utilisateur) -> TOTPDevice:
+    """Return the unconfirmed TOTP device being set up, creating it on first call.
+
+    The same pending device is reused so that reloading the page keeps the same QR code.
+    """
+    appareil = TOTPDevice.objects.filter(user=utilisateur, confirmed=False).order_by("-pk").first()
+    if appareil is None:
+        appareil = TOTPDevice.objects.create(
+            user=utilisateur, name=NOM_APPAREIL_TOTP, confirmed=False
+        )
+    return appareil
+
+
+@transaction.atomic
+def appareil_totp_confirmer(
+    *, utilisateur: Utilisateur, appareil: TOTPDevice, code: str
+) -> list[str] | None:
+    """Confirm a pending TOTP device with a correct code; return fresh backup codes.
+
+    Rule: a device becomes usable only after it produced a valid code. Confirming replaces every
+    other TOTP device of the person and issues a new set of backup codes. Returns None (and
+    changes nothing) when the code is wrong.
+    """
+    appareil = TOTPDevice.objects.select_for_update().get(
+        pk=appareil.pk, user=utilisateur, confirmed=False
+    )
+    if not appareil.verify_token(code):
+        return None
+    remplace = TOTPDevice.objects.filter(user=utilisateur, confirmed=True).exists()
+    TOTPDevice.objects.filter(user=utilisateur).exclude(pk=appareil.pk).delete()
+    appareil.confirmed = True
+    appareil.save(update_fields=["confirmed"])
+    evenement_securite_tracer(
+        utilisateur=utilisateur,
+        type=(
+            EvenementSecurite.Type.APPAREIL_REMPLACE
+            if remplace
+            else EvenementSecurite.Type.ENROLEMENT
+        ),
+    )
+    return _codes_secours_creer(utilisateur=utilisateur)
+
+
+@transaction.atomic
+def codes_secours_regenerer(*, utilisateur: Utilisateur) -> list[str]:
+    """Replace every backup code of the person by a new set; the old ones stop working."""
+    codes = _codes_secours_creer(utilisateur=utilisateur)
+    evenement_securite_tracer(utilisateur=utilisateur, type=EvenementSecurite.Type.CODES_REGENERES)
+    return codes
+
+
+def _codes_secours_creer(*, utilisateur: Utilisateur) -> list[str]:
+    StaticDevice.objects.filter(user=utilisateur).delete()
+    appareil = StaticDevice.objects.create(user=utilisateur, name=NOM_CODES_SECOURS, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.DEUX_FACTEURS_CODES_SECOURS)]
+    StaticToken.objects.bulk_create(StaticToken(device=appareil, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def double_authentification_reinitialiser(
+    *, utilisateur: Utilisateur, auteur: Utilisateur, motif: str
+) -> None:
+    """Remove every second factor of a person, who must enrol again at next login.
+
+    Done by a superviseur for someone who lost their phone; traced with its reason, and the
+    person is told by e-mail so that an unexpected reset does not go unnoticed.
+    """
+    TOTPDevice.objects.filter(user=utilisateur).delete()
+    StaticDevice.objects.filter(user=utilisateur).delete()
+    evenement_securite_tracer(
+        utilisateur=utilisateur,
+        auteur=auteur,
+        type=EvenementSecurite.Type.REINITIALISATION,
+        motif=motif,
+    )
+    courriel_programmer(
+        destinataire=utilisateur.email,
+        sujet="Votre double authentification a été réinitialisée",
+        corps=(
+            f"Bonjour {utilisateur.first_name},\n\n"
+            "Un superviseur de la CPAM a réinitialisé la double authentification de votre "
+            "compte Solidaires et partenaires. À votre prochaine connexion, vous configurerez "
+            "de nouveau votre application d'authentification.\n\n"
+            "Si vous n'êtes pas à l'origine de cette demande, prévenez votre CPAM "
+            "sans attendre.\n\n"
+            f"{settings.PORTAIL_URL}\n"
+        ),
+    )
+
+
+def courriel_programmer(*, destinataire: str, sujet: str, corps: str) -> Courriel:
+    """Record an e-mail in the outbox and send it once the transaction is committed.
+
+    If the broker is unreachable the row stays pending and the periodic sweep sends it later.
+    """
+    courriel = Courriel.objects.create(destinataire=destinataire, sujet=sujet, corps=corps)
+    transaction.on_commit(lambda: _courriel_mettre_en_file(courriel.pk))
+    return courriel
+
+
+def _courriel_mettre_en_file(courriel_id: int) -> None:
+    from .tasks import courriel_envoyer
+
+    try:
+        courriel_envoyer.delay(courriel_id)
+    except BrokerIndisponible:
+        logger.warning(
+            "Broker unavailable: e-mail %s left in the outbox for the sweep.", courriel_id
+        )
+
+
+MAX_TENTATIVES_COURRIEL = 10
+
+
+def courriel_envoyer_maintenant(*, courriel_id: int) -> bool:
+    """Send one outbox e-mail if still pending; safe to call twice (sent once)."""
+    from django.core.mail import send_mail
+
+    with transaction.atomic():
+        courriel = (
+            Courriel.objects.select_for_update()
+            .filter(pk=courriel_id, statut=Courriel.Statut.EN_ATTENTE)
+            .first()
+        )
+        if courriel is None:
+            return False
+        courriel.tentatives += 1
+        try:
+            send_mail(
+                courriel.sujet,
+                courriel.corps,
+                settings.DEFAULT_FROM_EMAIL,
+                [courriel.destinataire],
+            )
+        except OSError:
+            logger.warning(
+                "Sending e-mail %s failed (attempt %s).", courriel.pk, courriel.tentatives
+            )
+            if courriel.tentatives >= MAX_TENTATIVES_COURRIEL:
+                courriel.statut = Courriel.Statut.ECHEC
+            courriel.save(update_fields=["tentatives", "statut"])
+            return False
+        courriel.statut = Courriel.Statut.ENVOYE
+        courriel.envoye_le = timezone.now()
+        courriel.save(update_fields=["tentatives", "statut", "envoye_le"])
+        return True

@@ -1,0 +1,20 @@
+"""Template helpers for accessible forms."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def champ_accessible(champ):
+    """Render a bound field's widget linked to its help text and errors (RGAA 11.10)."""
+    decrit_par = []
+    if champ.help_text:
+        decrit_par.append(f"{champ.id_for_label}-aide")
+    decrit_par += [f"{champ.id_for_label}-erreur-{i}" for i in range(1, len(champ.errors) + 1)]
+    attrs = {}
+    if decrit_par:
+        attrs["aria-describedby"] = " ".join(decrit_par)
+    if champ.errors:
+        attrs["aria-invalid"] = "true"
+    return champ.as_widget(attrs=attrs)

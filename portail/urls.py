@@ -1,0 +1,62 @@
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+comptes = [
+    path("", views.accueil, name="accueil"),
+    path("connexion/", views.ConnexionView.as_view(), name="connexion"),
+    path("connexion/code/", views.verification, name="verification"),
+    path("connexion/activation/", views.enrolement, name="enrolement"),
+    path("deconnexion/", views.DeconnexionView.as_view(), name="deconnexion"),
+    path("compte/securite/", views.securite, name="securite"),
+    path("compte/securite/codes/", views.codes_secours, name="codes_secours"),
+    path(
+        "compte/securite/codes/regenerer/",
+        views.codes_secours_regenerer,
+        name="codes_secours_regenerer",
+    ),
+    path("compte/securite/appareil/", views.appareil_remplacer, name="appareil_remplacer"),
+    path(
+        "compte/securite/confirmer-mot-de-passe/",
+        views.reauthentification,
+        name="reauthentification",
+    ),
+    path("mot-de-passe/oublie/", views.DemandeMotDePasseView.as_view(), name="mot_de_passe"),
+    path("mot-de-passe/envoye/", views.MotDePasseEnvoyeView.as_view(), name="mot_de_passe_envoye"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.NouveauMotDePasseView.as_view(),
+        name="mot_de_passe_nouveau",
+    ),
+    path(
+        "mot-de-passe/modifie/",
+        views.MotDePasseModifieView.as_view(),
+        name="mot_de_passe_modifie",
+    ),
+    path(
+        "mentions-legales/",
+        views.page_statique("portail/pages/mentions_legales.html"),
+        name="mentions_legales",
+    ),
+    path(
+        "donnees-personnelles/",
+        views.page_statique("portail/pages/donnees_personnelles.html"),
+        name="donnees_personnelles",
+    ),
+    path(
+        "accessibilite/",
+        views.page_statique("portail/pages/accessibilite.html"),
+        name="accessibilite",
+    ),
+    path("sante/", views.sante, name="sante"),
+]
+
+urlpatterns = [
+    path("", include((comptes, "portail"))),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("pages/", include(wagtail_urls)),
+]

@@ -1,0 +1,309 @@
+"""HTTP views of the portal shell: home, login with second factor, account security, health."""
+
+import functools
+from base64 import b32encode
+from datetime import datetime
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import selectors, services
+from .forms import (
+    CodeForm,
+    CodeTotpForm,
+    ConnexionForm,
+    DemandeMotDePasseForm,
+    MotDePasseForm,
+)
+from .middleware import vue_etape_connexion, vue_publique
+from .models import EvenementSecurite
+
+CLE_SUIVANT = "portail_connexion_suivant"
+CLE_CODES_A_AFFICHER = "portail_codes_secours_a_afficher"
+CLE_REAUTHENTIFICATION = "portail_reauthentification_le"
+
+
+def _url_sure(request, url: str | None, defaut: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return defaut
+
+
+# Home and public pages -------------------------------------------------------------------------
+
+
+@vue_publique
+def accueil(request):
+    return render(request, "portail/accueil.html")
+
+
+def page_statique(gabarit: str):
+    @vue_publique
+    def vue(request):
+        return render(request, gabarit)
+
+    return vue
+
+
+# Login, step 1: e-mail and password ------------------------------------------------------------
+
+
+class ConnexionView(auth_views.LoginView):
+    vue_publique = True
+    form_class = ConnexionForm
+    template_name = "portail/connexion.html"
+    redirect_authenticated_user = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_verified():
+            return redirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        suivant = self.get_redirect_url()
+        utilisateur = form.get_user()
+        auth_login(self.request, utilisateur)  # a new session key is issued here
+        if suivant:
+            self.request.session[CLE_SUIVANT] = suivant
+        if user_has_device(utilisateur, confirmed=True):
+            return redirect("portail:verification")
+        return redirect("portail:enrolement")
+
+
+# Login, step 2: code ---------------------------------------------------------------------------
+
+
+def _apres_verification(request) -> HttpResponseRedirect:
+    suivant = request.session.pop(CLE_SUIVANT, None)
+    return redirect(_url_sure(request, suivant, reverse(settings.LOGIN_REDIRECT_URL)))
+
+
+@vue_etape_connexion
+def verification(request):
+    utilisateur = request.user
+    if utilisateur.is_verified():
+        return _apres_verification(request)
+    if not user_has_device(utilisateur, confirmed=True):
+        return redirect("portail:enrolement")
+
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        appareils = _appareils_pour_code(utilisateur, code)
+        if any(not appareil.verify_is_allowed()[0] for appareil in appareils):
+            form.add_error(
+                "code",
+                _("Trop d'essais successifs. Patientez quelques secondes puis réessayez."),
+            )
+        else:
+            appareil = next((a for a in appareils if a.verify_token(code)), None)
+            if appareil is not None:
+                otp_login(request, appareil)
+                request.session.cycle_key()
+                if isinstance(appareil, StaticDevice):
+                    _apres_code_secours(request, appareil)
+                return _apres_verification(request)
+            form.add_error(
+                "code", _("Code incorrect ou expiré. Saisissez le code affiché en ce moment.")
+            )
+    return render(request, "portail/verification.html", {"form": form})
+
+
+def _appareils_pour_code(utilisateur, code: str) -> list:
+    """Six digits are an authenticator code, anything else a backup code: trying a code on
+    one kind only keeps a backup code from counting as a failed TOTP attempt (throttling)."""
+    modele = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
+    return list(modele.objects.filter(user=utilisateur, confirmed=True))
+
+
+def _apres_code_secours(request, appareil) -> None:
+    services.evenement_securite_tracer(
+        utilisateur=request.user, type=EvenementSecurite.Type.CODE_SECOURS_UTILISE
+    )
+    restants = StaticToken.objects.filter(device=appareil).count()
+    messages.warning(
+        request,
+        _(
+            "Vous vous êtes connecté avec un code de secours ; il ne servira plus. "
+            "Il vous en reste %(restants)s. Régénérez-les depuis « Sécurité du compte »."
+        )
+        % {"restants": restants},
+    )
+
+
+# Enrolment and device replacement --------------------------------------------------------------
+
+
+def _contexte_appareil(appareil: TOTPDevice) -> dict:
+    secret = b32encode(appareil.bin_key).decode()
+    qr = segno.make(appareil.config_url, error="m")
+    return {
+        "qr_svg": qr.svg_inline(
+            border=2,
+            omitsize=True,
+            title=_("QR code à scanner avec votre application d'authentification"),
+        ),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
+
+
+def _confirmer_appareil(request, appareil: TOTPDevice, gabarit: str, contexte: dict):
+    form = CodeTotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.appareil_totp_confirmer(
+            utilisateur=request.user, appareil=appareil, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            appareil.refresh_from_db()
+            otp_login(request, appareil)
+            request.session.cycle_key()
+            request.session[CLE_CODES_A_AFFICHER] = codes
+            return redirect("portail:codes_secours")
+        form.add_error(
+            "code",
+            _(
+                "Ce code ne correspond pas. Vérifiez que vous avez bien ajouté le compte dans "
+                "votre application, puis saisissez le code affiché en ce moment."
+            ),
+        )
+    return render(request, gabarit, {**contexte, **_contexte_appareil(appareil), "form": form})
+
+
+@vue_etape_connexion
+def enrolement(request):
+    utilisateur = request.user
+    if user_has_device(utilisateur, confirmed=True):
+        # A second device is only added by someone already verified, from account security.
+        if utilisateur.is_verified():
+            return redirect("portail:securite")
+        return redirect("portail:verification")
+    appareil = services.appareil_totp_en_attente(utilisateur=utilisateur)
+    return _confirmer_appareil(request, appareil, "portail/enrolement.html", {})
+
+
+def codes_secours(request):
+    """Shows a freshly generated set of backup codes, once."""
+    codes = request.session.pop(CLE_CODES_A_AFFICHER, None)
+    if not codes:
+        return redirect("portail:securite")
+    response = render(request, "portail/codes_secours.html", {"codes": codes})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Account security ------------------------------------------------------------------------------
+
+
+def reauthentification_recente(vue):
+    """The wrapped view needs the password typed again within REAUTHENTIFICATION_DUREE."""
+
+    @functools.wraps(vue)
+    def enveloppe(request, *args, **kwargs):
+        le = request.session.get(CLE_REAUTHENTIFICATION)
+        if le and timezone.now() - datetime.fromisoformat(le) < settings.REAUTHENTIFICATION_DUREE:
+            return vue(request, *args, **kwargs)
+        url = reverse("portail:reauthentification")
+        return redirect(f"{url}?{urlencode({'next': request.path})}")
+
+    return enveloppe
+
+
+def securite(request):
+    contexte = selectors.securite_compte(utilisateur=request.user)
+    return render(request, "portail/securite.html", contexte)
+
+
+def reauthentification(request):
+    form = MotDePasseForm(request.POST or None, utilisateur=request.user)
+    suivant = _url_sure(
+        request, request.POST.get("next") or request.GET.get("next"), reverse("portail:securite")
+    )
+    if request.method == "POST" and form.is_valid():
+        request.session[CLE_REAUTHENTIFICATION] = timezone.now().isoformat()
+        return redirect(suivant)
+    return render(request, "portail/reauthentification.html", {"form": form, "next": suivant})
+
+
+@require_POST
+@reauthentification_recente
+def codes_secours_regenerer(request):
+    request.session[CLE_CODES_A_AFFICHER] = services.codes_secours_regenerer(
+        utilisateur=request.user
+    )
+    return redirect("portail:codes_secours")
+
+
+@reauthentification_recente
+def appareil_remplacer(request):
+    appareil = services.appareil_totp_en_attente(utilisateur=request.user)
+    return _confirmer_appareil(request, appareil, "portail/appareil_remplacer.html", {})
+
+
+# Password reset: never logs in, so the second factor is still asked afterwards -----------------
+
+
+class DemandeMotDePasseView(auth_views.PasswordResetView):
+    vue_publique = True
+    form_class = DemandeMotDePasseForm
+    template_name = "portail/mot_de_passe/demande.html"
+    email_template_name = "portail/mot_de_passe/courriel.txt"
+    subject_template_name = "portail/mot_de_passe/courriel_sujet.txt"
+    success_url = reverse_lazy("portail:mot_de_passe_envoye")
+    extra_email_context = {"portail_url": settings.PORTAIL_URL}
+
+
+class MotDePasseEnvoyeView(auth_views.PasswordResetDoneView):
+    vue_publique = True
+    template_name = "portail/mot_de_passe/envoye.html"
+
+
+class NouveauMotDePasseView(auth_views.PasswordResetConfirmView):
+    vue_publique = True
+    template_name = "portail/mot_de_passe/nouveau.html"
+    success_url = reverse_lazy("portail:mot_de_passe_modifie")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.evenement_securite_tracer(
+            utilisateur=form.user, type=EvenementSecurite.Type.MOT_DE_PASSE_REINITIALISE
+        )
+        return response
+
+
+class MotDePasseModifieView(auth_views.PasswordResetCompleteView):
+    vue_publique = True
+    template_name = "portail/mot_de_passe/modifie.html"
+
+
+class DeconnexionView(auth_views.LogoutView):
+    vue_publique = True
+
+
+# Health ----------------------------------------------------------------------------------------
+
+
+@vue_publique
+def sante(request):
+    """Database and broker status, for the load balancer and monitoring (no personal data)."""
+    etat = selectors.etat_services()
+    statut = 200 if all(v in ("ok", "non configuré") for v in etat.values()) else 503
+    response = JsonResponse({"statut": "ok" if statut == 200 else "dégradé", **etat}, status=statut)
+    response["Cache-Control"] = "no-store"
+    return response

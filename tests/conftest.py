@@ -1,0 +1,105 @@
+"""Actors and helpers shared by the whole suite."""
+
+import os
+import shutil
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+
+from portail import roles
+from portail.celery import app as celery_app
+from tests.factories import MOT_DE_PASSE, TOTPDeviceFactory, UtilisateurFactory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def code_totp(appareil, decalage: int = 0) -> str:
+    """The code the person's phone shows now (decalage: steps ahead, within tolerance)."""
+    return f"{totp(appareil.bin_key, appareil.step, appareil.t0, appareil.digits, decalage):06d}"
+
+
+def connecter_avec_mot_de_passe(client, utilisateur, **extra):
+    return client.post(
+        "/connexion/", {"username": utilisateur.email, "password": MOT_DE_PASSE}, **extra
+    )
+
+
+def connecter_verifie(client, utilisateur):
+    """Log a client in with a verified second factor, without spending a TOTP step."""
+    appareil = utilisateur.totpdevice_set.filter(confirmed=True).first() or TOTPDeviceFactory(
+        user=utilisateur
+    )
+    client.force_login(utilisateur)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture(autouse=True)
+def taches_immediates(request):
+    """Tasks run eagerly in tests, even when CI configures a real broker; the integration tests
+    marked `services` opt out and use a real worker."""
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    precedent = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = precedent
+
+
+@pytest.fixture(autouse=True)
+def _courriels_en_memoire(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def agent(db):
+    return UtilisateurFactory(roles=[roles.AGENT_PARTENAIRE])
+
+
+@pytest.fixture
+def expert(db):
+    return UtilisateurFactory(roles=[roles.EXPERT_CPAM])
+
+
+@pytest.fixture
+def superviseur(db):
+    return UtilisateurFactory(roles=[roles.SUPERVISEUR_CPAM])
+
+
+@pytest.fixture
+def appareil(agent):
+    return TOTPDeviceFactory(user=agent)
+
+
+@pytest.fixture
+def client_agent(client, agent):
+    return connecter_verifie(client, agent)
+
+
+@pytest.fixture
+def navigateur():
+    """A headless Debian chromium driven by Playwright; skipped with a reason where absent."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium absent (/usr/bin/chromium) : parcours navigateur non exécutés.")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        navigateur = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield navigateur
+        navigateur.close()
