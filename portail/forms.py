@@ -7,16 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 from .services import courriel_programmer
 
+ERREURS_EMAIL = {
+    "required": _("Saisissez votre adresse e-mail."),
+    "invalid": _("Saisissez une adresse e-mail valide, par exemple prenom.nom@structure.fr."),
+}
+
 
 class ConnexionForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("Adresse e-mail"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages=ERREURS_EMAIL,
     )
     password = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Saisissez votre mot de passe.")},
     )
 
     error_messages = {
@@ -104,6 +111,7 @@ class DemandeMotDePasseForm(auth_forms.PasswordResetForm):
         label=_("Adresse e-mail"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=ERREURS_EMAIL,
     )
 
     def get_users(self, email):

@@ -165,7 +165,11 @@ def _contexte_appareil(appareil: TOTPDevice) -> dict:
 
 def _confirmer_appareil(request, appareil: TOTPDevice, gabarit: str, contexte: dict):
     form = CodeTotpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not appareil.verify_is_allowed()[0]:
+        form.add_error(
+            "code", _("Trop d'essais successifs. Patientez quelques secondes puis réessayez.")
+        )
+    elif request.method == "POST" and form.is_valid():
         codes = services.appareil_totp_confirmer(
             utilisateur=request.user, appareil=appareil, code=form.cleaned_data["code"]
         )

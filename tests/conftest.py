@@ -1,5 +1,6 @@
 """Actors and helpers shared by the whole suite."""
 
+import html
 import os
 import shutil
 
@@ -12,6 +13,11 @@ from portail.celery import app as celery_app
 from tests.factories import MOT_DE_PASSE, TOTPDeviceFactory, UtilisateurFactory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def texte(response) -> str:
+    """The response body as a person reads it (HTML entities decoded)."""
+    return html.unescape(response.content.decode())
 
 
 def code_totp(appareil, decalage: int = 0) -> str:
