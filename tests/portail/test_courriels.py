@@ -1,0 +1,126 @@
+"""The outbox: an e-mail is recorded first, sent after commit, and caught up if the broker fails."""
+
+import os
+import smtplib
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from portail import services, tasks
+from portail.models import Courriel
+
+pytestmark = pytest.mark.django_db
+
+
+def _programmer():
+    return services.courriel_programmer(
+        destinataire="agent@exemple.fr", sujet="Sujet", corps="Corps du message"
+    )
+
+
+def test_envoye_apres_validation_de_la_transaction(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        courriel = _programmer()
+        assert mail.outbox == []
+
+    courriel.refresh_from_db()
+    assert courriel.statut == Courriel.Statut.ENVOYE
+    assert courriel.tentatives == 1
+    assert [m.to for m in mail.outbox] == [["agent@exemple.fr"]]
+
+
+def test_rien_n_est_envoye_si_la_transaction_echoue(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            _programmer()
+            raise RuntimeError("erreur métier")
+    assert mail.outbox == []
+    assert not Courriel.objects.exists()
+
+
+def test_broker_en_panne_le_courriel_attend_puis_part(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    def panne(*args, **kwargs):
+        raise OperationalError("broker injoignable")
+
+    monkeypatch.setattr(tasks.courriel_envoyer, "delay", panne)
+    with django_capture_on_commit_callbacks(execute=True):
+        courriel = _programmer()
+    courriel.refresh_from_db()
+    assert courriel.statut == Courriel.Statut.EN_ATTENTE
+    assert mail.outbox == []
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        envoyes = tasks.courriels_en_attente_envoyer()
+
+    assert envoyes == 1
+    courriel.refresh_from_db()
+    assert courriel.statut == Courriel.Statut.ENVOYE
+    assert len(mail.outbox) == 1
+
+
+def test_la_tache_est_idempotente():
+    courriel = _programmer()
+    tasks.courriel_envoyer(courriel.pk)
+    tasks.courriel_envoyer(courriel.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_echec_smtp_retente_puis_abandonne(monkeypatch):
+    def refus(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("serveur indisponible")
+
+    monkeypatch.setattr("django.core.mail.send_mail", refus)
+    courriel = _programmer()
+    for _ in range(services.MAX_TENTATIVES_COURRIEL):
+        assert services.courriel_envoyer_maintenant(courriel_id=courriel.pk) is False
+    courriel.refresh_from_db()
+    assert courriel.statut == Courriel.Statut.ECHEC
+    assert courriel.tentatives == services.MAX_TENTATIVES_COURRIEL
+
+
+def test_le_balayage_laisse_une_minute_a_la_tache_normale():
+    _programmer()
+    assert tasks.courriels_en_attente_envoyer() == 0
+
+
+def test_planification_periodique_declaree_dans_le_code():
+    from portail.celery import app
+
+    taches = {entree["task"] for entree in app.conf.beat_schedule.values()}
+    assert "portail.tasks.courriels_en_attente_envoyer" in taches
+    assert "portail.tasks.sessions_expirees_purger" in taches
+    assert taches <= set(app.tasks.keys())
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not os.environ.get("CELERY_BROKER_URL"), reason="Redis réel non configuré (CELERY_BROKER_URL)"
+)
+def test_un_vrai_worker_envoie_le_courriel_via_redis(settings):
+    """Through the real Redis broker and a real Celery worker (in a thread)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portail.celery import app
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with transaction.atomic():
+            courriel = _programmer()
+        # Waiting on another process (the worker), not simulating time: poll, bounded.
+        for _ in range(100):
+            courriel.refresh_from_db()
+            if courriel.statut == Courriel.Statut.ENVOYE:
+                break
+            time.sleep(0.1)
+    assert courriel.statut == Courriel.Statut.ENVOYE
+    assert len(mail.outbox) == 1
