@@ -234,6 +234,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portail.tasks.courriels_en_attente_envoyer",
         "schedule": timedelta(minutes=2),
     },
+    # Just after midnight (Paris): conventions reaching their end date expire.
+    "conventions-echues": {
+        "task": "conventions.tasks.conventions_echues_expirer",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "conventions-rappels": {
+        "task": "conventions.tasks.conventions_rappels_envoyer",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "sessions-expirees": {
         "task": "portail.tasks.sessions_expirees_purger",
         "schedule": crontab(hour=3, minute=15),

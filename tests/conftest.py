@@ -109,3 +109,59 @@ def navigateur():
         )
         yield navigateur
         navigateur.close()
+
+
+# Partner structures ----------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fichiers_prives_temporaires(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def structure_a(db):
+    from tests.factories import ConventionFactory
+
+    return ConventionFactory().partenaire
+
+
+@pytest.fixture
+def structure_b(db):
+    from tests.factories import ConventionFactory
+
+    return ConventionFactory().partenaire
+
+
+def rattacher(utilisateur, partenaire, role="agent"):
+    from conventions.services import adhesion_creer
+
+    return adhesion_creer(utilisateur=utilisateur, partenaire=partenaire, role=role)
+
+
+@pytest.fixture
+def agent_a(structure_a):
+    utilisateur = UtilisateurFactory()
+    rattacher(utilisateur, structure_a)
+    return utilisateur
+
+
+@pytest.fixture
+def referent_a(structure_a):
+    utilisateur = UtilisateurFactory()
+    rattacher(utilisateur, structure_a, "referent")
+    return utilisateur
+
+
+@pytest.fixture
+def agent_b(structure_b):
+    utilisateur = UtilisateurFactory()
+    rattacher(utilisateur, structure_b)
+    return utilisateur
+
+
+@pytest.fixture
+def referent_b(structure_b):
+    utilisateur = UtilisateurFactory()
+    rattacher(utilisateur, structure_b, "referent")
+    return utilisateur

@@ -41,3 +41,64 @@ def codes_secours(utilisateur, nombre: int = 3) -> list[str]:
     for code in codes:
         appareil.token_set.create(token=code)
     return codes
+
+
+def siret_valide(n: int) -> str:
+    """A SIRET with a valid Luhn key, distinct for each n."""
+    from conventions.validators import cle_luhn_valide
+
+    base = f"{(n * 7919) % 10**13:013d}"
+    return next(base + str(c) for c in range(10) if cle_luhn_valide(base + str(c)))
+
+
+class PartenaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Partenaire"
+
+    nom = factory.Sequence(lambda n: f"France Services de Commune-{n}")
+    type = "france_services"
+    siret = factory.Sequence(lambda n: siret_valide(n + 1))
+    adresse = "1 place de la Mairie"
+    code_postal = "37000"
+    commune = "Tours"
+    departement = "37"
+    numero_label_france_services = factory.Sequence(lambda n: f"FS-37-{n:03d}")
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    """A convention in force by default (one year around today), with its signed PDF."""
+
+    class Meta:
+        model = "conventions.Convention"
+
+    partenaire = factory.SubFactory(PartenaireFactory)
+    numero = factory.Sequence(lambda n: f"CONV-2026-{n + 1:04d}")
+    statut = "en_vigueur"
+    date_effet = factory.LazyFunction(lambda: _aujourdhui() - _jours(30))
+    date_fin = factory.LazyFunction(lambda: _aujourdhui() + _jours(335))
+    signataire_partenaire = "Mme Directrice"
+    signataire_cpam = "M. Directeur CPAM"
+    document_signe = factory.django.FileField(
+        filename="convention.pdf", data=b"%PDF-1.4\n%convention signee\n"
+    )
+
+
+class AdhesionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "conventions.Adhesion"
+
+    utilisateur = factory.SubFactory(UtilisateurFactory)
+    partenaire = factory.SubFactory(PartenaireFactory)
+    role = "agent"
+
+
+def _aujourdhui():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _jours(n):
+    from datetime import timedelta
+
+    return timedelta(days=n)
