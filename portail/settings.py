@@ -165,8 +165,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "portail.backends.identifiant_axes"
 AXES_LOCKOUT_TEMPLATE = "portail/compte_verrouille.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "portail.reseau.adresse_client"
 AXES_VERBOSE = False
 
 # Guardian: object permissions only for real users.
