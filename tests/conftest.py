@@ -61,6 +61,13 @@ def _courriels_en_memoire(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _hachage_rapide(settings, request):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    if not request.node.get_closest_marker("argon2"):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def agent(db):
     return UtilisateurFactory(roles=[roles.AGENT_PARTENAIRE])

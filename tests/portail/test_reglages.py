@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 RACINE = Path(__file__).resolve().parents[2]
 CLE = "k" * 20 + "-vraie-cle-de-production-aleatoire-0123456789abcdef"
 
@@ -71,6 +73,7 @@ def test_production_cookies_host_et_https():
     assert "HTTP_X_FORWARDED_PROTO" in resultat.stdout
 
 
+@pytest.mark.argon2
 def test_reglages_francais():
     from django.conf import settings
 
