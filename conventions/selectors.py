@@ -266,3 +266,94 @@ def compte_existe(email: str) -> bool:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(email__iexact=email.strip()).exists()
+
+
+# Back-office (Wagtail admin) and signed documents ------------------------------------------------
+
+
+def statut_convention_courante():
+    """Subquery: on a structure, the status of the convention `convention_courante` returns
+    (in force or suspended first, else the one ending last), None without any convention."""
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+
+    return Subquery(
+        Convention.objects.filter(partenaire=OuterRef("pk"))
+        .annotate(
+            _hors_vigueur=Case(
+                When(
+                    statut__in=[Convention.Statut.EN_VIGUEUR, Convention.Statut.SUSPENDUE],
+                    then=Value(0),
+                ),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("_hors_vigueur", "-date_fin", "-pk")
+        .values("statut")[:1]
+    )
+
+
+def partenaires_pour_back_office() -> QuerySet[Partenaire]:
+    """`partenaires_pour_liste` with the current convention's status, to show, sort and filter
+    by in the database (same query count whatever the number of structures)."""
+    return partenaires_pour_liste().annotate(statut_convention=statut_convention_courante())
+
+
+def departements_des_partenaires() -> list[str]:
+    return list(
+        Partenaire.objects.order_by("departement").values_list("departement", flat=True).distinct()
+    )
+
+
+def conventions_pour_liste() -> QuerySet[Convention]:
+    return Convention.objects.select_related("partenaire")
+
+
+def adhesions_pour_liste() -> QuerySet[Adhesion]:
+    return Adhesion.objects.select_related("utilisateur", "partenaire")
+
+
+def conventions_avec_historique(partenaire: Partenaire) -> QuerySet[Convention]:
+    """Every convention of a structure, newest first, each with its status changes in
+    chronological order (`historique`: who, when, why) — two queries."""
+    from .models import TransitionConvention
+
+    return (
+        Convention.objects.filter(partenaire=partenaire)
+        .order_by("-date_effet", "-numero")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=TransitionConvention.objects.select_related("auteur").order_by(
+                    "date", "pk"
+                ),
+                to_attr="historique",
+            )
+        )
+    )
+
+
+def transitions_de_la_convention(convention: Convention) -> QuerySet:
+    return convention.transitions.select_related("auteur").order_by("date", "pk")
+
+
+def conventions_telechargeables(utilisateur, acces: Acces | None = None) -> QuerySet[Convention]:
+    """Conventions whose signed PDF the person may download.
+
+    CPAM staff holding `conventions.view_convention` (superviseurs): all. Anyone else: those
+    of the structures they are an active référent of (guardian object permission), while the
+    access rule lets them into the portal through that structure.
+    """
+    if not utilisateur.is_authenticated or not utilisateur.is_active:
+        return Convention.objects.none()
+    if est_personnel_cpam(utilisateur) and utilisateur.has_perm("conventions.view_convention"):
+        return Convention.objects.all()
+    acces = acces or acces_portail(utilisateur)
+    ouvertes = [partenaire.pk for partenaire in acces.partenaires] if acces.autorise else []
+    geres = get_objects_for_user(
+        utilisateur,
+        "conventions.gerer_agents",
+        klass=Partenaire.objects.filter(pk__in=ouvertes),
+        accept_global_perms=False,
+    )
+    return Convention.objects.filter(partenaire__in=geres)

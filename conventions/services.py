@@ -37,7 +37,7 @@ TRANSITIONS: dict[str, set[str]] = {
     Statut.RESILIEE: set(),
     Statut.EXPIREE: set(),
 }
-MOTIF_OBLIGATOIRE = {Statut.SUSPENDUE, Statut.RESILIEE}
+MOTIF_OBLIGATOIRE = {Statut.SUSPENDUE, Statut.RESILIEE, Statut.EXPIREE}
 
 DUREE_INVITATION = timedelta(hours=72)
 
@@ -93,9 +93,10 @@ def convention_changer_statut(
     de = convention.statut
     motif = (motif or "").strip()
     if vers not in TRANSITIONS.get(de, set()):
+        libelles = dict(Statut.choices)
         raise TransitionInterdite(
             _("Une convention « %(de)s » ne peut pas passer à « %(vers)s ».")
-            % {"de": Statut(de).label, "vers": Statut(vers).label},
+            % {"de": libelles.get(de, de), "vers": libelles.get(vers, vers)},
             code="transition",
         )
     if vers in MOTIF_OBLIGATOIRE and not motif:
@@ -267,6 +268,8 @@ def adhesion_creer(*, utilisateur, partenaire: Partenaire, role: str) -> Adhesio
 
 
 def _verifier_pas_dernier_referent(adhesion: Adhesion, auteur) -> None:
+    # Lock the structure so that two référents leaving at once cannot both pass the check.
+    Partenaire.objects.select_for_update().get(pk=adhesion.partenaire_id)
     if (
         adhesion.role == Adhesion.Role.REFERENT
         and adhesion.utilisateur_id == auteur.pk
@@ -340,6 +343,10 @@ def invitation_creer(*, partenaire: Partenaire, email: str, role: str, auteur) -
         raise ValidationError(
             {"email": _("Cette personne fait déjà partie de la structure.")}, code="deja_membre"
         )
+    # A new invitation replaces the pending ones: only the latest link works.
+    Invitation.objects.filter(
+        partenaire=partenaire, email=email, utilisee_le__isnull=True, expire_le__gt=timezone.now()
+    ).update(expire_le=timezone.now())
     jeton = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         partenaire=partenaire,
@@ -477,6 +484,9 @@ def demande_adhesion_enregistrer(*, adresse_ip: str, **donnees) -> DemandeAdhesi
 
 @transaction.atomic
 def demande_adhesion_traiter(*, demande: DemandeAdhesion, statut: str, auteur) -> DemandeAdhesion:
+    """Accept or refuse a pending join request, once, recording who decided and when."""
+    if statut not in (DemandeAdhesion.Statut.ACCEPTEE, DemandeAdhesion.Statut.REFUSEE):
+        raise ValidationError(_("Décision inconnue : acceptez ou refusez la demande."))
     demande = DemandeAdhesion.objects.select_for_update().get(pk=demande.pk)
     if demande.statut != DemandeAdhesion.Statut.EN_ATTENTE:
         raise ValidationError(_("Cette demande a déjà été traitée."), code="traitee")

@@ -56,6 +56,7 @@ comptes = [
 
 urlpatterns = [
     path("", include((comptes, "portail"))),
+    path("", include("conventions.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("pages/", include(wagtail_urls)),

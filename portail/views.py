@@ -22,7 +22,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conventions.acces import page_acces_refuse
-from conventions.selectors import acces_requete
+from conventions.selectors import acces_requete, partenaires_geres
 
 from . import selectors, services
 from .forms import (
@@ -60,6 +60,7 @@ def accueil(request):
         if not acces.autorise:
             return page_acces_refuse(request, acces)
         contexte["acces"] = acces
+        contexte["gere_des_structures"] = partenaires_geres(request.user).exists()
     return render(request, "portail/accueil.html", contexte)
 
 

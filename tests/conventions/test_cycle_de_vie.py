@@ -243,3 +243,34 @@ def test_rappel_a_30_jours_seul_si_la_convention_est_deja_proche(superviseur):
     ConventionFactory(date_fin=timezone.localdate() + timedelta(days=20))
     assert services.conventions_rappels_envoyer() == 1
     assert services.conventions_rappels_envoyer() == 0
+
+
+def test_statut_inconnu_refuse_proprement(superviseur):
+    convention = ConventionFactory()
+    with pytest.raises(services.TransitionInterdite, match="ne peut pas passer"):
+        services.convention_changer_statut(
+            convention=convention, vers="n_importe_quoi", auteur=superviseur
+        )
+
+
+def test_une_demande_ne_se_traite_qu_une_fois_et_par_une_vraie_decision(superviseur):
+    from conventions.models import DemandeAdhesion
+
+    demande = DemandeAdhesion.objects.create(
+        nom_structure="CCAS de Blois",
+        type="ccas_cias",
+        siret="73282932000074",
+        code_postal="41000",
+        commune="Blois",
+        contact_nom="A. B.",
+        contact_email="contact@ccas.example",
+        contact_telephone="0254000000",
+        empreinte_origine="x",
+    )
+    with pytest.raises(ValidationError, match="Décision inconnue"):
+        services.demande_adhesion_traiter(demande=demande, statut="en_attente", auteur=superviseur)
+    services.demande_adhesion_traiter(demande=demande, statut="acceptee", auteur=superviseur)
+    with pytest.raises(ValidationError, match="déjà été traitée"):
+        services.demande_adhesion_traiter(demande=demande, statut="refusee", auteur=superviseur)
+    demande.refresh_from_db()
+    assert (demande.statut, demande.traitee_par) == ("acceptee", superviseur)

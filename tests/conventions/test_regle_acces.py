@@ -151,3 +151,11 @@ def test_accueil_du_personnel_cpam(client, expert):
     response = client.get("/")
     assert response.status_code == 200
     assert "Espace CPAM" in texte(response)
+
+
+def test_l_accueil_du_referent_mene_a_sa_structure(client, referent_a, agent_a):
+    connecter_verifie(client, referent_a)
+    assert "/structure/" in texte(client.get("/"))
+    client.post("/deconnexion/")
+    connecter_verifie(client, agent_a)
+    assert "/structure/" not in texte(client.get("/"))

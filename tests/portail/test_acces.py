@@ -22,6 +22,9 @@ PUBLIQUES = {
     "/donnees-personnelles/",
     "/accessibilite/",
     "/sante/",
+    "/invitation/x/",
+    "/devenir-partenaire/",
+    "/devenir-partenaire/merci/",
 }
 
 EXEMPLES = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": "0" * 32}
@@ -90,7 +93,7 @@ def test_mot_de_passe_sans_code_renvoye_vers_le_code(client, agent):
         assert response["Location"] == "/connexion/code/", chemin
 
 
-@pytest.mark.parametrize("chemin", sorted(PUBLIQUES - {"/deconnexion/"}))
+@pytest.mark.parametrize("chemin", sorted(PUBLIQUES - {"/deconnexion/", "/invitation/x/"}))
 def test_pages_publiques_accessibles_sans_compte(client, chemin):
     assert client.get(chemin).status_code == 200
 
