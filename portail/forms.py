@@ -16,7 +16,7 @@ ERREURS_EMAIL = {
 class ConnexionForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("Adresse e-mail"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages=ERREURS_EMAIL,
     )
     password = forms.CharField(

@@ -98,7 +98,7 @@ def navigateur():
     """A headless Debian chromium driven by Playwright; skipped with a reason where absent."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium absent (/usr/bin/chromium) : parcours navigateur non exécutés.")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The module's tests set DJANGO_ALLOW_ASYNC_UNSAFE (Playwright runs an event loop).
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
