@@ -201,25 +201,28 @@ class AdhesionIndexView(generic.IndexView):
 # Structures --------------------------------------------------------------------------------------
 
 
+CHAMPS_STRUCTURE = [
+    "nom",
+    "type",
+    "siret",
+    "adresse",
+    "code_postal",
+    "commune",
+    "departement",
+    "numero_label_france_services",
+    "itinerant",
+    "telephone",
+    "email",
+    "actif",
+]
+
+
 class StructureForm(WagtailAdminModelForm):
     """The model's clean() checks the France Services label; its validator the SIRET key."""
 
     class Meta:
         model = Partenaire
-        fields = [
-            "nom",
-            "type",
-            "siret",
-            "adresse",
-            "code_postal",
-            "commune",
-            "departement",
-            "numero_label_france_services",
-            "itinerant",
-            "telephone",
-            "email",
-            "actif",
-        ]
+        fields = CHAMPS_STRUCTURE
 
 
 class StructureCreateView(generic.CreateView):

@@ -21,6 +21,20 @@ def _sans_espaces(valeur: str) -> str:
     return "".join(valeur.split())
 
 
+CHAMPS_DEMANDE = [
+    "nom_structure",
+    "type",
+    "siret",
+    "code_postal",
+    "commune",
+    "contact_nom",
+    "contact_fonction",
+    "contact_email",
+    "contact_telephone",
+    "message",
+]
+
+
 class DemandeAdhesionForm(forms.ModelForm):
     """What the service partenariats needs to call back a structure and prepare a convention.
 
@@ -72,18 +86,7 @@ class DemandeAdhesionForm(forms.ModelForm):
 
     class Meta:
         model = DemandeAdhesion
-        fields = [
-            "nom_structure",
-            "type",
-            "siret",
-            "code_postal",
-            "commune",
-            "contact_nom",
-            "contact_fonction",
-            "contact_email",
-            "contact_telephone",
-            "message",
-        ]
+        fields = CHAMPS_DEMANDE
         labels = {
             "nom_structure": _("Nom de la structure"),
             "type": _("Type de structure"),

@@ -11,6 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from . import admin_views
+from .forms_public import CHAMPS_DEMANDE
 from .models import Adhesion, Convention, DemandeAdhesion, Partenaire
 
 
@@ -57,21 +58,7 @@ class StructureViewSet(PartenairesViewSet):
     add_view_class = admin_views.StructureCreateView
     inspect_view_class = admin_views.StructureInspectView
     inspect_view_enabled = True
-    inspect_view_fields = [
-        "nom",
-        "type",
-        "siret",
-        "adresse",
-        "code_postal",
-        "commune",
-        "departement",
-        "numero_label_france_services",
-        "itinerant",
-        "telephone",
-        "email",
-        "actif",
-        "cree_le",
-    ]
+    inspect_view_fields = [*admin_views.CHAMPS_STRUCTURE, "cree_le"]
     list_display = [
         "nom",
         "type",
@@ -228,22 +215,7 @@ class DemandeViewSet(PartenairesViewSet):
     actions_exclues = ("add", "change")
     inspect_view_class = admin_views.DemandeInspectView
     inspect_view_enabled = True
-    inspect_view_fields = [
-        "nom_structure",
-        "type",
-        "siret",
-        "code_postal",
-        "commune",
-        "contact_nom",
-        "contact_fonction",
-        "contact_email",
-        "contact_telephone",
-        "message",
-        "statut",
-        "cree_le",
-        "traitee_par",
-        "traitee_le",
-    ]
+    inspect_view_fields = [*CHAMPS_DEMANDE, "statut", "cree_le", "traitee_par", "traitee_le"]
     list_display = [
         "nom_structure",
         "type",
