@@ -260,6 +260,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_USER_CUSTOM_FIELDS = ["phone"]
+# No Gravatar: the admin must not call a third-party service with users' e-mail hashes.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Content Security Policy: every asset is served by the portal itself.
 CONTENT_SECURITY_POLICY = {

@@ -140,3 +140,12 @@ def test_en_tetes_de_securite(client):
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert "script-src 'self'" in csp
+
+
+def test_l_administration_n_appelle_aucun_service_tiers(client, superviseur):
+    connecter_verifie(client, superviseur)
+    contenu = texte(client.get("/admin/"))
+    assert "gravatar" not in contenu
+    # Links to documentation are fine; nothing is loaded from another host.
+    assert not re.search(r'src="https?://', contenu)
+    assert not re.search(r'<link[^>]+href="https?://', contenu)
