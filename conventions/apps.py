@@ -1,7 +1,21 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def permissions_roles_assurer(sender, apps=None, **kwargs):
+    """The superviseur's permissions come from a data migration; ensured again after a flush."""
+    import_module("conventions.migrations.0002_permissions_superviseur").accorder(
+        apps or global_apps, None
+    )
 
 
 class ConventionsConfig(AppConfig):
     name = "conventions"
     verbose_name = _("Conventions")
+
+    def ready(self):
+        post_migrate.connect(permissions_roles_assurer, sender=self)

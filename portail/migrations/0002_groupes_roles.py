@@ -24,8 +24,11 @@ def creer_groupes(apps, schema_editor):
 
     groupes = {nom: Group.objects.get_or_create(name=nom)[0] for nom in ROLES}
 
-    acces_admin = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
+    type_admin, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    acces_admin, _ = Permission.objects.get_or_create(
+        content_type=type_admin,
+        codename="access_admin",
+        defaults={"name": "Can access Wagtail admin"},
     )
     for nom in PERSONNEL_CPAM:
         groupes[nom].permissions.add(acces_admin)

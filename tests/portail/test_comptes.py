@@ -64,3 +64,13 @@ def test_seed_demo_refuse_hors_developpement(settings):
     call_command("seed_demo", "--force")
     emails = {compte[0] for compte in COMPTES_DEMO}
     assert emails <= set(get_user_model().objects.values_list("email", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_les_roles_survivent_a_un_vidage_de_la_base():
+    """A flush (as after each live-server test) empties the tables; post_migrate restores the
+    role groups and their permissions."""
+    call_command("flush", "--no-input")
+    superviseur = Group.objects.get(name=roles.SUPERVISEUR_CPAM)
+    codes = set(superviseur.permissions.values_list("codename", flat=True))
+    assert {"access_admin", "reinitialiser_double_authentification", "gerer_agents"} <= codes

@@ -20,12 +20,9 @@ from tests.factories import MOT_DE_PASSE, TOTPDeviceFactory, codes_secours
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-# The live server needs committed data (transaction=True); serialized_rollback restores what
-# data migrations created (role groups, permissions) after each flush.
-pytestmark = [
-    pytest.mark.navigateur,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# The live server needs committed data (transaction=True); the role groups that a flush empties
+# are ensured again by the apps' post_migrate handlers.
+pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
 CAPTURE_ENROLEMENT = "/tmp/enrolement.png"  # noqa: S108 - for the reviewer, not asserted
 CAPTURE_ACCUEIL = "/tmp/accueil.png"  # noqa: S108
