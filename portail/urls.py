@@ -1,12 +1,14 @@
-from django.urls import include, path
-from wagtail import urls as wagtail_urls
+from django.urls import include, path, re_path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from cms.views import servir
 
 from . import views
 
 comptes = [
-    path("", views.accueil, name="accueil"),
+    # The home is the Wagtail HomePage (public for visitors, personal for partners).
+    path("", servir, {"path": ""}, name="accueil"),
     path("connexion/", views.ConnexionView.as_view(), name="connexion"),
     path("connexion/code/", views.verification, name="verification"),
     path("connexion/activation/", views.enrolement, name="enrolement"),
@@ -59,5 +61,6 @@ urlpatterns = [
     path("", include("conventions.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("pages/", include(wagtail_urls)),
+    # Wagtail pages last; access is decided per page type in cms.wagtail_hooks.
+    re_path(r"^((?:[\w\-]+/)*)$", servir, name="wagtail_serve"),
 ]

@@ -21,9 +21,6 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conventions.acces import page_acces_refuse
-from conventions.selectors import acces_requete, partenaires_geres
-
 from . import selectors, services
 from .forms import (
     CodeForm,
@@ -49,19 +46,6 @@ def _url_sure(request, url: str | None, defaut: str) -> str:
 
 
 # Home and public pages -------------------------------------------------------------------------
-
-
-@vue_publique
-def accueil(request):
-    """Visitors see what the portal is; partners their structures, or why they cannot get in."""
-    contexte = {}
-    if request.user.is_authenticated and request.user.is_verified():
-        acces = acces_requete(request)
-        if not acces.autorise:
-            return page_acces_refuse(request, acces)
-        contexte["acces"] = acces
-        contexte["gere_des_structures"] = partenaires_geres(request.user).exists()
-    return render(request, "portail/accueil.html", contexte)
 
 
 def page_statique(gabarit: str):

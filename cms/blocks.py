@@ -1,0 +1,117 @@
+"""StreamField blocks of reference sheets, shared by every page type that needs them."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+
+# Demande categories a sheet may open; the demandes module keys its form on these slugs.
+CATEGORIES_DEMANDE = [
+    ("affiliation", _("Affiliation / PUMa")),
+    ("carte_vitale", _("Carte Vitale")),
+    ("css", _("Complémentaire santé solidaire")),
+    ("ame", _("Aide médicale de l'État")),
+    ("indemnites", _("Indemnités journalières et revenus de remplacement")),
+    ("frais_sante", _("Frais de santé")),
+    ("medecin_traitant", _("Médecin traitant")),
+    ("acces_soins", _("Accès aux soins")),
+    ("autre", _("Autre demande")),
+]
+
+TEXTE_RICHE = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class ARetenirBlock(blocks.StructBlock):
+    titre = blocks.CharBlock(label=_("Titre"), default=_("À retenir"))
+    texte = blocks.RichTextBlock(label=_("Texte"), features=TEXTE_RICHE)
+
+    class Meta:
+        icon = "warning"
+        label = _("À retenir")
+        template = "cms/blocks/a_retenir.html"
+
+
+class EtapeBlock(blocks.StructBlock):
+    titre = blocks.CharBlock(label=_("Étape"))
+    texte = blocks.RichTextBlock(label=_("Détail"), features=TEXTE_RICHE, required=False)
+
+
+class EtapesBlock(blocks.StructBlock):
+    titre = blocks.CharBlock(label=_("Titre"), default=_("Les étapes"))
+    etapes = blocks.ListBlock(EtapeBlock(), label=_("Étapes"))
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Étapes numérotées")
+        template = "cms/blocks/etapes.html"
+
+
+class PiecesBlock(blocks.StructBlock):
+    titre = blocks.CharBlock(label=_("Titre"), default=_("Documents à fournir"))
+    pieces = blocks.ListBlock(blocks.CharBlock(label=_("Document")), label=_("Documents"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Documents à fournir")
+        template = "cms/blocks/pieces.html"
+
+
+class PublicBlock(blocks.StructBlock):
+    titre = blocks.CharBlock(label=_("Titre"), default=_("Qui est concerné ?"))
+    texte = blocks.RichTextBlock(label=_("Conditions"), features=TEXTE_RICHE)
+
+    class Meta:
+        icon = "group"
+        label = _("Qui est concerné")
+        template = "cms/blocks/public.html"
+
+
+class QuestionReponseBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"))
+    reponse = blocks.RichTextBlock(label=_("Réponse"), features=TEXTE_RICHE)
+
+
+class FAQBlock(blocks.StructBlock):
+    titre = blocks.CharBlock(label=_("Titre"), default=_("Questions fréquentes"))
+    questions = blocks.ListBlock(QuestionReponseBlock(), label=_("Questions"))
+
+    class Meta:
+        icon = "help"
+        label = _("Questions fréquentes")
+        template = "cms/blocks/faq.html"
+
+
+class FormulaireBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Formulaire"))
+    libelle = blocks.CharBlock(label=_("Libellé du lien"), required=False)
+
+    class Meta:
+        icon = "download"
+        label = _("Lien vers un formulaire")
+        template = "cms/blocks/formulaire.html"
+
+
+class BoutonDemandeBlock(blocks.StructBlock):
+    categorie = blocks.ChoiceBlock(choices=CATEGORIES_DEMANDE, label=_("Catégorie de demande"))
+    libelle = blocks.CharBlock(label=_("Libellé"), default=_("Faire une demande"))
+
+    class Meta:
+        icon = "mail"
+        label = _("Bouton « Faire une demande »")
+        template = "cms/blocks/bouton_demande.html"
+
+
+class CorpsFicheBlock(blocks.StreamBlock):
+    texte = blocks.RichTextBlock(label=_("Texte"), features=TEXTE_RICHE, icon="pilcrow")
+    a_retenir = ARetenirBlock()
+    etapes = EtapesBlock()
+    pieces = PiecesBlock()
+    public = PublicBlock()
+    faq = FAQBlock()
+    formulaire = FormulaireBlock()
+    bouton_demande = BoutonDemandeBlock()
+
+
+class CorpsSimpleBlock(blocks.StreamBlock):
+    texte = blocks.RichTextBlock(label=_("Texte"), features=TEXTE_RICHE, icon="pilcrow")
+    a_retenir = ARetenirBlock()
+    formulaire = FormulaireBlock()
