@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from . import admin_views
+from . import back_office as admin_views
 from .forms_public import CHAMPS_DEMANDE
 from .models import Adhesion, Convention, DemandeAdhesion, Partenaire
 
