@@ -67,7 +67,9 @@ class ConnexionView(auth_views.LoginView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.is_verified():
-            return redirect(self.get_success_url())
+            # Already logged in: home, not `next`, which may be a page this person may not
+            # open (the Wagtail admin for a partner) and would send them back here forever.
+            return redirect(settings.LOGIN_REDIRECT_URL)
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):

@@ -215,3 +215,11 @@ def test_deconnexion_refusee_en_get(client, agent):
     connecter_verifie(client, agent)
     assert client.get("/deconnexion/").status_code == 405
     assert client.get(PAGE_PROTEGEE).status_code == 200
+
+
+def test_deja_connecte_la_page_de_connexion_mene_a_l_accueil_sans_boucle(client, agent):
+    connecter_verifie(client, agent)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response["Location"] == "/"
