@@ -20,7 +20,8 @@ def refus_contenu(request):
     utilisateur = request.user
     if not utilisateur.is_authenticated:
         url = reverse(settings.LOGIN_URL)
-        return redirect(f"{url}?{urlencode({'next': request.path})}")
+        # The full path, like the middleware: back to the same search after logging in.
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
     if not utilisateur.is_verified():
         if user_has_device(utilisateur, confirmed=True):
             return redirect("portail:verification")

@@ -13,8 +13,8 @@ from cms.models import (
     FlashInfoPage,
     HomePage,
     LectureFlashInfo,
-    Theme,
     ThematiquePage,
+    Theme,
 )
 from tests.conftest import connecter_verifie, texte
 
@@ -116,3 +116,14 @@ def test_nombre_de_requetes_constant(client, agent_a, actualites, thematique):
     avec_cinquante = compter()
 
     assert avec_cinq == avec_cinquante
+
+
+@pytest.mark.django_db(transaction=True)
+def test_l_accueil_survit_a_un_vidage_de_la_base(client):
+    """A flush (as after each live-server test) removes the page tree; post_migrate rebuilds
+    the home page and the default site."""
+    from django.core.management import call_command
+
+    call_command("flush", "--no-input")
+    assert HomePage.objects.count() == 1
+    assert client.get("/").status_code == 200
