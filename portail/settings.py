@@ -230,6 +230,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
+    # Wagtail's scheduled publishing (go-live and expiry dates of pages).
+    "pages-programmees": {
+        "task": "cms.tasks.pages_programmees_publier",
+        "schedule": timedelta(minutes=5),
+    },
     "courriels-en-attente": {
         "task": "portail.tasks.courriels_en_attente_envoyer",
         "schedule": timedelta(minutes=2),
@@ -247,6 +252,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portail.tasks.sessions_expirees_purger",
         "schedule": crontab(hour=3, minute=15),
     },
+    "flash-infos-resume": {
+        "task": "cms.tasks.resume_quotidien_envoyer",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # Wagtail.
@@ -257,6 +266,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PRIVACY_PASSWORD_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # French stemming without accents, created by cms/migrations/0003_recherche_francaise.py.
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "francais"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_USER_CUSTOM_FIELDS = ["phone"]

@@ -1,0 +1,428 @@
+"""The one search box: sheets, flash infos and forms; French accents and plurals; pagination;
+nothing that is not live or not allowed ever shows, not even a title.
+
+Pages are indexed by Wagtail's signal handlers as they are saved (tasks run immediately in
+tests), so no `update_index` is needed here.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.documents.models import Document
+from wagtail.models import PageViewRestriction
+from wagtail.rich_text import RichText
+
+from cms.models import (
+    FichePratiquePage,
+    FlashInfoIndexPage,
+    FlashInfoPage,
+    Formulaire,
+    HomePage,
+    RecherchePage,
+    ThematiquePage,
+    Theme,
+)
+from cms.recherche import LONGUEUR_MAX_REQUETE
+from conventions.selectors import Motif
+from tests.conftest import connecter_verifie, rattacher, texte
+from tests.factories import ConventionFactory, UtilisateurFactory
+
+pytestmark = pytest.mark.django_db
+
+POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason=(
+        "Pluriels : seule la configuration PostgreSQL « francais » racinise les mots ; "
+        "le moteur FTS5 de SQLite retire les accents mais ne racinise pas."
+    ),
+)
+
+
+@pytest.fixture
+def accueil():
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def theme():
+    return Theme.objects.create(nom="Complémentaire santé solidaire", slug="css")
+
+
+@pytest.fixture
+def thematique(accueil, theme):
+    return accueil.add_child(
+        instance=ThematiquePage(title="Accès aux droits", slug="droits", theme=theme)
+    )
+
+
+@pytest.fixture
+def actualites(accueil):
+    return accueil.add_child(instance=FlashInfoIndexPage(title="Actualités", slug="actualites"))
+
+
+@pytest.fixture
+def page_recherche(accueil):
+    return accueil.add_child(instance=RecherchePage(title="Rechercher", slug="recherche"))
+
+
+def fiche(parent, titre, resume="Une fiche du portail.", texte_corps="", **champs):
+    corps = [("texte", RichText(f"<p>{texte_corps}</p>"))] if texte_corps else []
+    slug = re.sub(r"\W+", "-", titre.lower()).strip("-")[:50]
+    return parent.add_child(
+        instance=FichePratiquePage(title=titre, slug=slug, resume=resume, corps=corps, **champs)
+    )
+
+
+def formulaire(theme, titre, reference, nom_fichier="formulaire.pdf"):
+    document = Document.objects.create(
+        title=titre, file=ContentFile(b"%PDF-1.4\n", name=nom_fichier)
+    )
+    return Formulaire.objects.create(
+        titre=titre,
+        document=document,
+        theme=theme,
+        reference=reference,
+        version="05",
+        date_version=timezone.localdate(),
+    )
+
+
+@pytest.fixture
+def contenus(thematique, actualites, theme, page_recherche):
+    return {
+        "fiche": fiche(
+            thematique,
+            "Complémentaire santé solidaire : première demande",
+            resume="Qui peut en bénéficier et comment la demander.",
+        ),
+        "flash_info": actualites.add_child(
+            instance=FlashInfoPage(
+                title="Plafonds de la Complémentaire santé solidaire revalorisés",
+                slug="plafonds-css",
+                resume="Les plafonds changent au 1er avril.",
+                corps=[],
+            )
+        ),
+        "formulaire": formulaire(
+            theme, "Demande de Complémentaire santé solidaire", "Cerfa n° 12504*05", "css.pdf"
+        ),
+        "autre": fiche(thematique, "Carte Vitale perdue ou volée", resume="Commander une carte."),
+    }
+
+
+def chercher(client, page_recherche, q, **parametres):
+    return client.get(page_recherche.url, {"q": q, **parametres})
+
+
+@pytest.mark.parametrize("q", ["complementaire", "Complémentaire", "COMPLEMENTAIRE SANTE"])
+def test_les_accents_et_la_casse_ne_comptent_pas(client, agent_a, contenus, page_recherche, q):
+    connecter_verifie(client, agent_a)
+    response = chercher(client, page_recherche, q)
+    assert response.status_code == 200
+    contenu = texte(response)
+    assert contenus["fiche"].title in contenu
+    assert contenus["flash_info"].title in contenu
+    assert contenus["formulaire"].titre in contenu
+    assert contenus["autre"].title not in contenu
+    assert "3 résultats pour" in contenu
+
+
+@POSTGRESQL
+@pytest.mark.parametrize(
+    ("q", "texte_fiche"),
+    [
+        ("attestations", "Obtenir une attestation de droits"),
+        ("attestation", "Les attestations de droits"),
+        ("remboursements", "Suivre un remboursement"),
+    ],
+)
+def test_pluriels_et_singuliers(client, agent_a, thematique, page_recherche, q, texte_fiche):
+    cible = fiche(thematique, texte_fiche)
+    fiche(thematique, "Carte Vitale perdue ou volée")
+    connecter_verifie(client, agent_a)
+    contenu = texte(chercher(client, page_recherche, q))
+    assert cible.title in contenu
+    assert "1 résultat pour" in contenu
+
+
+def test_recherche_dans_le_resume_et_le_corps(client, agent_a, thematique, page_recherche):
+    cible = fiche(
+        thematique,
+        "Changer de caisse",
+        resume="Mutation inter-régimes.",
+        texte_corps="Le formulaire de déménagement est transmis à la nouvelle caisse.",
+    )
+    connecter_verifie(client, agent_a)
+    assert cible.title in texte(chercher(client, page_recherche, "déménagement"))
+    assert cible.title in texte(chercher(client, page_recherche, "mutation"))
+
+
+@pytest.mark.parametrize("q", ["12504", "12504*05", "Cerfa 12504*05", "cerfa n° 12504*05"])
+def test_formulaire_trouve_par_sa_reference(client, agent_a, contenus, page_recherche, q):
+    connecter_verifie(client, agent_a)
+    contenu = texte(chercher(client, page_recherche, q))
+    document = contenus["formulaire"].document
+    assert contenus["formulaire"].titre in contenu
+    assert f'href="{document.url}"' in contenu
+    assert document.url.startswith("/documents/")
+    assert "Formulaire" in contenu
+
+
+def test_formulaire_remplace_signale(client, agent_a, theme, page_recherche):
+    nouveau = formulaire(theme, "Demande d'aide médicale de l'État", "Cerfa n° 11573*07")
+    ancien = formulaire(theme, "Demande d'aide médicale de l'État", "Cerfa n° 11573*06")
+    ancien.remplace_par = nouveau
+    ancien.save()
+    connecter_verifie(client, agent_a)
+    contenu = texte(chercher(client, page_recherche, "11573"))
+    assert "2 résultats pour" in contenu
+    assert contenu.count("version remplacée") == 1
+
+
+def test_pagination_par_dix(client, agent_a, thematique, page_recherche):
+    for n in range(25):
+        fiche(thematique, f"Remboursement des soins numéro {n:02d}")
+    connecter_verifie(client, agent_a)
+
+    titres_vus = []
+    for numero, attendus in [(1, 10), (2, 10), (3, 5)]:
+        contenu = texte(chercher(client, page_recherche, "remboursement", page=numero))
+        assert "25 résultats pour « remboursement »" in contenu
+        assert f"Page {numero} sur 3" in contenu
+        titres = re.findall(r"Remboursement des soins numéro \d\d", contenu)
+        assert len(titres) == attendus
+        titres_vus += titres
+    assert sorted(titres_vus) == [f"Remboursement des soins numéro {n:02d}" for n in range(25)]
+
+    page_un = texte(chercher(client, page_recherche, "remboursement"))
+    assert "?q=remboursement&page=2" in page_un
+    assert "Résultats précédents" not in page_un
+    # An impossible page number shows the last page rather than an error.
+    contenu = texte(chercher(client, page_recherche, "remboursement", page=99))
+    assert "Page 3 sur 3" in contenu
+
+
+def test_la_fusion_classe_les_trois_sources_ensemble(
+    client, agent_a, thematique, actualites, theme, page_recherche
+):
+    for n in range(12):
+        fiche(thematique, f"Fiche transport sanitaire {n:02d}")
+    for n in range(12):
+        actualites.add_child(
+            instance=FlashInfoPage(
+                title=f"Flash transport sanitaire {n:02d}",
+                slug=f"transport-{n}",
+                resume="Transport.",
+                corps=[],
+            )
+        )
+    formulaire(theme, "Prescription de transport sanitaire", "Cerfa n° 11574*04")
+    connecter_verifie(client, agent_a)
+
+    titres = []
+    for numero in (1, 2, 3):
+        contenu = texte(chercher(client, page_recherche, "transport sanitaire", page=numero))
+        assert "25 résultats pour" in contenu
+        titres += re.findall(
+            r"(Fiche transport sanitaire \d\d|Flash transport sanitaire \d\d|"
+            r"Prescription de transport sanitaire)",
+            contenu,
+        )
+    assert len(titres) == len(set(titres)) == 25
+
+
+def test_les_plus_pertinents_d_abord(client, agent_a, thematique, page_recherche):
+    for n in range(3):
+        fiche(thematique, f"Accueil des assurés {n}", texte_corps="Penser à la carte vitale.")
+    titre = fiche(thematique, "Carte Vitale : commande et perte", resume="Carte Vitale perdue.")
+    connecter_verifie(client, agent_a)
+    contenu = texte(chercher(client, page_recherche, "vitale"))
+    assert "4 résultats pour" in contenu
+    assert contenu.index(titre.title) < contenu.index("Accueil des assurés")
+
+
+def test_nombre_de_requetes_constant(client, agent_a, thematique, page_recherche, theme):
+    connecter_verifie(client, agent_a)
+    fiche(thematique, "Indemnités journalières 00")
+    formulaire(theme, "Indemnités journalières : avis d'arrêt", "Cerfa n° 10170*05")
+
+    def compter():
+        with CaptureQueriesContext(connection) as requetes:
+            assert chercher(client, page_recherche, "indemnités").status_code == 200
+        return len(requetes)
+
+    chercher(client, page_recherche, "indemnités")
+    avec_deux = compter()
+    for n in range(1, 50):
+        fiche(thematique, f"Indemnités journalières {n:02d}")
+        formulaire(theme, f"Indemnités journalières {n:02d}", f"Cerfa n° 1{n:04d}*01")
+    assert compter() == avec_deux
+
+
+def test_un_brouillon_n_apparait_jamais(client, agent_a, thematique, page_recherche):
+    brouillon = FichePratiquePage(
+        title="Brouillon secret de la complémentaire",
+        slug="brouillon",
+        resume="Pas encore relu.",
+        corps=[],
+        live=False,
+    )
+    thematique.add_child(instance=brouillon)
+    publiee = fiche(thematique, "Complémentaire santé solidaire : renouvellement")
+    # A draft revision of a live page: its new title is not public yet.
+    publiee.title = "Titre en cours de relecture complémentaire"
+    publiee.save_revision()
+    retiree = fiche(thematique, "Ancienne fiche complémentaire retirée")
+    retiree.unpublish()
+
+    connecter_verifie(client, agent_a)
+    contenu = texte(chercher(client, page_recherche, "complementaire"))
+
+    assert "Complémentaire santé solidaire : renouvellement" in contenu
+    assert "1 résultat pour" in contenu
+    for absent in (brouillon.title, publiee.title, retiree.title, "relecture", "Pas encore relu"):
+        assert absent not in contenu
+    aucun = texte(chercher(client, page_recherche, "relecture"))
+    assert "Aucun résultat pour « relecture »" in aucun
+
+
+def test_une_section_restreinte_par_groupe_n_apparait_pas(
+    client, agent_a, superviseur, accueil, theme, page_recherche
+):
+    reservee = accueil.add_child(
+        instance=ThematiquePage(title="Section des éditeurs", slug="editeurs", theme=theme)
+    )
+    restriction = PageViewRestriction.objects.create(
+        page=reservee, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Relecteurs de test"))
+    cachee = fiche(reservee, "Note interne sur la complémentaire")
+
+    for personne in (agent_a, superviseur):
+        connecter_verifie(client, personne)
+        contenu = texte(chercher(client, page_recherche, "complementaire"))
+        assert cachee.title not in contenu
+        assert "Aucun résultat pour" in contenu
+
+    superutilisateur = UtilisateurFactory(is_superuser=True)
+    connecter_verifie(client, superutilisateur)
+    assert cachee.title in texte(chercher(client, page_recherche, "complementaire"))
+
+
+def test_une_flash_info_visant_d_autres_structures_n_apparait_pas(
+    client, agent_a, expert, actualites, page_recherche
+):
+    def flash(titre, slug, **cible):
+        return actualites.add_child(
+            instance=FlashInfoPage(
+                title=titre, slug=slug, resume="Tiers payant.", corps=[], **cible
+            )
+        )
+
+    pour_tous = flash("Tiers payant : rappel général", "tous")
+    ailleurs = flash("Tiers payant dans le Loir-et-Cher", "loir-et-cher", departements=["41"])
+    autre_type = flash("Tiers payant pour les CCAS", "ccas", types_partenaires=["ccas_cias"])
+
+    connecter_verifie(client, agent_a)  # France Services, département 37
+    contenu = texte(chercher(client, page_recherche, "tiers payant"))
+    assert pour_tous.title in contenu
+    assert ailleurs.title not in contenu and autre_type.title not in contenu
+    assert "1 résultat pour" in contenu
+
+    connecter_verifie(client, expert)
+    assert "3 résultats pour" in texte(chercher(client, page_recherche, "tiers payant"))
+
+
+def test_partenaire_sans_convention_recoit_l_explication(client, contenus, page_recherche):
+    utilisateur = UtilisateurFactory()
+    rattacher(utilisateur, ConventionFactory(statut="suspendue").partenaire)
+    connecter_verifie(client, utilisateur)
+
+    response = chercher(client, page_recherche, "complementaire")
+
+    assert response.status_code == 403
+    contenu = texte(response)
+    assert str(Motif.TITRES[Motif.CONVENTION_SUSPENDUE]) in contenu
+    assert "résultat" not in contenu
+    for titre in (contenus["fiche"].title, contenus["flash_info"].title):
+        assert titre not in contenu
+    assert contenus["formulaire"].titre not in contenu
+
+
+def test_visiteur_renvoye_a_la_connexion(client, contenus, page_recherche):
+    response = chercher(client, page_recherche, "complementaire")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/?next=")
+
+
+@pytest.mark.parametrize("personne", ["agent_a", "expert", "superviseur"])
+def test_partenaire_en_vigueur_et_personnel_cpam_obtiennent_des_resultats(
+    client, contenus, page_recherche, personne, request
+):
+    connecter_verifie(client, request.getfixturevalue(personne))
+    contenu = texte(chercher(client, page_recherche, "solidaire"))
+    assert "3 résultats pour « solidaire »" in contenu
+    assert contenus["fiche"].url in contenu
+    assert contenus["flash_info"].url in contenu
+
+
+def test_sans_requete_seulement_le_formulaire(client, agent_a, contenus, page_recherche):
+    connecter_verifie(client, agent_a)
+    contenu = texte(client.get(page_recherche.url))
+    assert 'role="search"' in contenu
+    assert '<label for="recherche-q">' in contenu
+    assert "résultat" not in contenu
+    assert contenus["fiche"].title not in contenu
+
+
+def test_aucun_resultat(client, agent_a, contenus, page_recherche):
+    connecter_verifie(client, agent_a)
+    contenu = texte(chercher(client, page_recherche, "hélicoptère"))
+    assert "Aucun résultat pour « hélicoptère »" in contenu
+
+
+@pytest.mark.parametrize("q", ['"', "*", "(", "AND OR NOT", "c'est", ":", "-", "\\"])
+def test_la_ponctuation_ne_casse_pas_la_recherche(client, agent_a, contenus, page_recherche, q):
+    connecter_verifie(client, agent_a)
+    assert chercher(client, page_recherche, q).status_code == 200
+
+
+def test_requete_limitee_a_cent_caracteres(client, agent_a, contenus, page_recherche):
+    connecter_verifie(client, agent_a)
+    contenu = texte(chercher(client, page_recherche, "complementaire " * 40))
+    valeur = re.search(r'name="q" value="([^"]*)"', contenu).group(1)
+    assert len(valeur) <= LONGUEUR_MAX_REQUETE
+    assert f'maxlength="{LONGUEUR_MAX_REQUETE}"' in contenu
+
+
+def test_flash_info_visee_ailleurs_absente_pour_un_partenaire(
+    client, agent_a, superviseur, actualites, page_recherche
+):
+    """Search agrees with the news page: a partner never sees the title of a flash info aimed
+    at other structures (another département or type); CPAM staff see them all."""
+    for slug, champs in [
+        ("pour-tous", {}),
+        ("autre-departement", {"departements": ["99"]}),
+        ("autre-type", {"types_partenaires": ["association"]}),
+    ]:
+        actualites.add_child(
+            instance=FlashInfoPage(
+                title=f"Flash ciblage {slug}", slug=slug, resume="Ciblage.", corps=[], **champs
+            )
+        )
+
+    connecter_verifie(client, agent_a)
+    contenu = texte(chercher(client, page_recherche, "ciblage"))
+    assert "1 résultat pour" in contenu
+    assert "Flash ciblage pour-tous" in contenu
+    assert "autre-departement" not in contenu
+    assert "autre-type" not in contenu
+
+    connecter_verifie(client, superviseur)
+    contenu = texte(chercher(client, page_recherche, "ciblage"))
+    assert "3 résultats pour" in contenu
