@@ -1,7 +1,8 @@
 """Read queries of the reference content."""
 
-from conventions.selectors import acces_requete, partenaires_geres
+from dataclasses import dataclass
 
+from conventions.selectors import acces_requete, partenaires_geres
 
 NOMBRE_ACTUALITES_ACCUEIL = 5
 NOMBRE_RACCOURCIS_ACCUEIL = 6
@@ -55,8 +56,116 @@ def flash_info_visible(flash, acces) -> bool:
 
 
 def formulaires_par_theme():
-    return []
+    """The forms library: themes that have forms, each with `formulaires_liste` (current
+    versions first within a title, superseded ones after), in a constant number of queries."""
+    from django.db.models import Prefetch
+
+    from .models import Formulaire, Theme
+
+    formulaires = Formulaire.objects.select_related("document", "remplace_par__document").order_by(
+        "titre", "-date_version", "pk"
+    )
+    return list(
+        Theme.objects.filter(formulaires__isnull=False)
+        .distinct()
+        .order_by("ordre", "nom")
+        .prefetch_related(
+            Prefetch("formulaires", queryset=formulaires, to_attr="formulaires_liste")
+        )
+    )
+
+
+FLASH_INFOS_PAR_PAGE = 10
+# The newest unread important flash infos are pinned, at most this many: older unread ones keep
+# their "Important" badge in the list, so a newcomer does not find years of them on top.
+MAX_EPINGLEES = 10
+
+
+@dataclass(frozen=True)
+class CibleFlashInfo:
+    """The targeting fields of a flash info read as a light row (no page object)."""
+
+    types_partenaires: list
+    departements: list
+
+    def vise(self, partenaire) -> bool:
+        from .models import FlashInfoPage
+
+        # The one targeting rule, applied to the row's fields.
+        return FlashInfoPage.vise(self, partenaire)
 
 
 def flash_infos_index(request, index_page) -> dict:
-    return {}
+    """The "Actualité en continu": live flash infos newest first, those aimed at the person
+    (all for CPAM staff), optionally of one theme, 10 per page; important ones the person has
+    not opened yet are pinned on top of page 1 and not repeated below.
+
+    Targeting (JSON lists) is checked in Python over light rows (id, importance, targets, read
+    or not: one query); then only the flash infos shown are loaded, with their themes. The query
+    count does not depend on the number of flash infos.
+    """
+    from django.core.paginator import Paginator
+    from django.db.models import Exists, OuterRef
+
+    from conventions.models import Service
+
+    from .models import FlashInfoPage, LectureFlashInfo, Theme
+
+    acces = acces_requete(request, Service.CONTENUS)
+    if not acces.autorise:
+        return {"acces": acces}
+    publiees = FlashInfoPage.objects.child_of(index_page).live()
+    themes = list(
+        Theme.objects.filter(flashinfopage__in=publiees.values("pk"))
+        .distinct()
+        .order_by("ordre", "nom")
+    )
+    slug = request.GET.get("theme", "")
+    theme_courant = next((t for t in themes if t.slug == slug), None)
+    if theme_courant is not None:
+        publiees = publiees.filter(themes=theme_courant)
+    lignes = (
+        publiees.order_by("-date", "-first_published_at", "-pk")
+        .annotate(
+            lue=Exists(
+                LectureFlashInfo.objects.filter(utilisateur=request.user, flash_info=OuterRef("pk"))
+            )
+        )
+        .values_list("pk", "importance", "types_partenaires", "departements", "lue")
+    )
+    importante = FlashInfoPage.Importance.IMPORTANTE
+    visibles = [
+        (pk, importance == importante and not lue)
+        for pk, importance, types, departements, lue in lignes
+        if flash_info_visible(CibleFlashInfo(types, departements), acces)
+    ]
+    epinglees = [pk for pk, a_lire in visibles if a_lire][:MAX_EPINGLEES]
+    epinglees_pk = set(epinglees)
+    page_flashs = Paginator(
+        [pk for pk, _ in visibles if pk not in epinglees_pk], FLASH_INFOS_PAR_PAGE
+    ).get_page(request.GET.get("page"))
+    if page_flashs.number != 1:
+        epinglees = []
+    chargees = {
+        flash.pk: flash
+        for flash in FlashInfoPage.objects.filter(pk__in=[*epinglees, *page_flashs.object_list])
+        .only(
+            "title", "url_path", "date", "resume", "importance", "types_partenaires", "departements"
+        )
+        .prefetch_related("themes")
+    }
+    # In the order of the rows (a flash info unpublished in between is left out).
+    page_flashs.object_list = [chargees[pk] for pk in page_flashs.object_list if pk in chargees]
+    return {
+        "acces": acces,
+        "themes": themes,
+        "theme_courant": theme_courant,
+        "flashs_epinglees": [chargees[pk] for pk in epinglees if pk in chargees],
+        "page_flashs": page_flashs,
+        "flashs": page_flashs.object_list,
+        "numeros_de_page": list(
+            page_flashs.paginator.get_elided_page_range(
+                page_flashs.number, on_each_side=2, on_ends=1
+            )
+        ),
+    }

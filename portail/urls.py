@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("conventions.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("cms.urls")),
     # Wagtail pages last; access is decided per page type in cms.wagtail_hooks.
     re_path(r"^((?:[\w\-]+/)*)$", servir, name="wagtail_serve"),
 ]
