@@ -17,7 +17,7 @@ CATEGORIES_DEMANDE = [
     ("autre", _("Autre demande")),
 ]
 
-TEXTE_RICHE = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+TEXTE_RICHE = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
 class ARetenirBlock(blocks.StructBlock):

@@ -220,7 +220,7 @@ class Formulaire(index.Indexed, models.Model):
         FieldPanel("remplace_par"),
     ]
     search_fields = [
-        index.SearchField("titre"),
+        index.SearchField("titre", boost=2),
         index.SearchField("reference"),
         index.FilterField("remplace_par_id"),
     ]
@@ -372,6 +372,32 @@ class FlashInfoPage(Page):
         return (not self.types_partenaires or partenaire.type in self.types_partenaires) and (
             not self.departements or partenaire.departement in self.departements
         )
+
+    def serve(self, request, *args, **kwargs):
+        # The access hook already ran: the person is verified and under a convention in force.
+        # A partner sees only the news aimed at one of their structures; opening an important
+        # one unpins it.
+        from django.http import Http404
+
+        from conventions.models import Service
+        from conventions.selectors import acces_requete
+
+        from .selectors import flash_info_visible
+
+        if request.user.is_authenticated:
+            acces = acces_requete(request, Service.CONTENUS)
+            if acces.autorise and not flash_info_visible(self, acces):
+                raise Http404
+        reponse = super().serve(request, *args, **kwargs)
+        if (
+            request.user.is_authenticated
+            and self.importante
+            and self.pk
+            and not getattr(request, "is_preview", False)
+            and reponse.status_code == 200
+        ):
+            LectureFlashInfo.objects.get_or_create(utilisateur=request.user, flash_info=self)
+        return reponse
 
 
 class LectureFlashInfo(models.Model):
