@@ -320,5 +320,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Wagtail's index and reference updates, one line per saved object otherwise.
+        "django_tasks": {"level": "WARNING"},
     },
 }
