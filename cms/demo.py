@@ -18,6 +18,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
 from portail import roles
+from portail.pdf import pdf_simple
 
 from .models import (
     AgendaPage,
@@ -835,42 +836,6 @@ def _enfant(parent, modele, slug, themes=None, **champs):
     return page
 
 
-def _pdf(titre: str, lignes: list[str]) -> bytes:
-    """A minimal valid one-page PDF (Helvetica, WinAnsi), with a correct cross-reference table."""
-
-    def texte(s):
-        return (
-            s.replace("\\", "\\\\")
-            .replace("(", "\\(")
-            .replace(")", "\\)")
-            .encode("cp1252", "replace")
-        )
-
-    flux = b"BT /F1 16 Tf 56 780 Td (" + texte(titre) + b") Tj ET\n"
-    for n, ligne in enumerate(lignes):
-        flux += b"BT /F1 11 Tf 56 %d Td (" % (740 - 18 * n) + texte(ligne) + b") Tj ET\n"
-    objets = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(flux) + flux + b"endstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    sortie = b"%PDF-1.4\n"
-    positions = []
-    for n, objet in enumerate(objets, start=1):
-        positions.append(len(sortie))
-        sortie += b"%d 0 obj\n" % n + objet + b"\nendobj\n"
-    xref = len(sortie)
-    sortie += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objets) + 1)
-    sortie += b"".join(b"%010d 00000 n \n" % p for p in positions)
-    sortie += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objets) + 1,
-        xref,
-    )
-    return sortie
-
-
 def _collection_formulaires():
     existante = Collection.objects.filter(name=NOM_COLLECTION_FORMULAIRES).first()
     return existante or Collection.get_first_root_node().add_child(name=NOM_COLLECTION_FORMULAIRES)
@@ -888,9 +853,9 @@ def _formulaires(themes) -> dict[str, Formulaire]:
             if document is None:
                 document = Document(title=titre_document, collection=collection)
                 document.file = ContentFile(
-                    _pdf(
-                        titre,
+                    pdf_simple(
                         [
+                            titre,
                             reference,
                             f"Version {version} du {date_version:%d/%m/%Y}",
                             "Document de démonstration - Solidaires et partenaires.",

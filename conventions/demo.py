@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from portail.pdf import pdf_simple
+
 from . import services
 from .models import Adhesion, Convention, DemandeAdhesion, Partenaire, TransitionConvention
 from .validators import cle_luhn_valide
@@ -326,41 +328,6 @@ def _pdf_convention(convention: Convention, date_fin: date) -> bytes:
             "Document de démonstration, sans valeur contractuelle.",
         ]
     )
-
-
-def pdf_simple(lignes: list[str]) -> bytes:
-    """A one-page PDF 1.4 showing some lines of text (Helvetica, WinAnsi encoding)."""
-
-    def echapper(texte: str) -> bytes:
-        brut = texte.encode("cp1252", errors="replace")
-        return brut.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-
-    flux = (
-        b"BT /F1 11 Tf 16 TL 60 790 Td "
-        + b" ".join(b"(" + echapper(ligne) + b") '" for ligne in lignes)
-        + b" ET"
-    )
-    objets = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(flux) + flux + b"\nendstream",
-    ]
-    document = bytearray(b"%PDF-1.4\n")
-    positions = []
-    for numero, objet in enumerate(objets, start=1):
-        positions.append(len(document))
-        document += b"%d 0 obj\n" % numero + objet + b"\nendobj\n"
-    xref = len(document)
-    document += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objets) + 1)
-    document += b"".join(b"%010d 00000 n \n" % position for position in positions)
-    document += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objets) + 1,
-        xref,
-    )
-    return bytes(document)
 
 
 # People and join requests ----------------------------------------------------------------------

@@ -6,13 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from conventions import demo
 from conventions.models import Adhesion, Convention, DemandeAdhesion, Partenaire
 from conventions.selectors import acces_portail
 from conventions.validators import cle_luhn_valide
 from portail import roles
 from portail.management.commands.seed_demo import COMPTES_DEMO
 from portail.models import Utilisateur
+from portail.pdf import pdf_simple
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_agents_supplementaires_et_demandes_en_attente(semer):
 
 
 def test_pdf_simple_bien_forme():
-    pdf = demo.pdf_simple(["Ligne (avec parenthèses) et accents : é à ç"])
+    pdf = pdf_simple(["Ligne (avec parenthèses) et accents : é à ç"])
 
     assert pdf.startswith(b"%PDF-1.4\n")
     assert pdf.rstrip().endswith(b"%%EOF")
