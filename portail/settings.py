@@ -258,6 +258,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Demandes: service levels in business minutes (Monday–Friday 8:30–17:30, 540 a day).
+DEMANDES_DELAI_URGENTE = 4 * 60
+DEMANDES_DELAI_NORMALE = 2 * 540
+DEMANDES_RELANCE_PARTENAIRE = 5 * 540  # "en attente" for 5 business days: remind the partner
+DEMANDES_JOURS_AVANT_CLOTURE = 15  # résolue → clôturée, and the partner's window to reopen
+DEMANDES_TAILLE_MAX_FICHIER = 10 * 1024 * 1024
+DEMANDES_PIECES_PAR_MESSAGE = 5
+# The phone line partners call for very urgent situations (shown instead of the form).
+DEMANDES_TELEPHONE_TRES_URGENT = env("DEMANDES_TELEPHONE_TRES_URGENT", default="36 46")
+# Uploads: files above 2.5 MB go to a temporary file, the whole request is capped a bit above
+# 5 files of 10 MB so that a refused file still gets a French message, not a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+
 # Wagtail.
 WAGTAIL_SITE_NAME = "Solidaires et partenaires"
 WAGTAILADMIN_BASE_URL = PORTAIL_URL

@@ -1,0 +1,196 @@
+"""Who is told what about a demande: an in-portal notice and an e-mail through the outbox.
+
+Messages carry the reference and a link, never the insured person's identity nor the text of a
+message. Called inside the services' transactions: e-mails leave after commit.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from portail.services import courriel_programmer
+
+from .models import Avis, Demande
+
+SIGNATURE = "\n\n— Solidaires et partenaires, portail des partenaires de la CPAM\n"
+
+
+def lien_partenaire(demande: Demande) -> str:
+    return f"{settings.PORTAIL_URL}/demandes/{demande.reference}/"
+
+
+def lien_cpam(demande: Demande) -> str:
+    return f"{settings.PORTAIL_URL}/admin/demandes/{demande.reference}/"
+
+
+def _prevenir(destinataires, demande: Demande, *, avis: str, sujet: str, corps: str, lien: str):
+    personnes = list({p.pk: p for p in destinataires if p.is_active}.values())
+    Avis.objects.bulk_create(
+        Avis(destinataire=personne, demande=demande, texte=avis[:200]) for personne in personnes
+    )
+    for personne in personnes:
+        courriel_programmer(
+            destinataire=personne.email,
+            sujet=f"[{demande.reference}] {sujet}",
+            corps=(
+                f"Bonjour {personne.first_name},\n\n{corps}\n\n"
+                f"Pour la consulter, connectez-vous au portail :\n{lien}{SIGNATURE}"
+            ),
+        )
+
+
+def _cote_partenaire(demande: Demande) -> list:
+    """The agent who sent the demande; if they left the structure, its active référents."""
+    from conventions.models import Adhesion
+
+    auteur_present = Adhesion.objects.filter(
+        utilisateur=demande.auteur, partenaire=demande.partenaire, active=True
+    ).exists()
+    if auteur_present and demande.auteur.is_active:
+        return [demande.auteur]
+    return list(
+        get_user_model().objects.filter(
+            adhesions__partenaire=demande.partenaire,
+            adhesions__active=True,
+            adhesions__role=Adhesion.Role.REFERENT,
+            is_active=True,
+        )
+    )
+
+
+def _superviseurs(demande: Demande) -> list:
+    return list(demande.equipe.superviseurs.filter(is_active=True))
+
+
+def _cote_cpam(demande: Demande) -> list:
+    """The assigned expert; without one, the team's superviseurs."""
+    if demande.expert_id:
+        return [demande.expert.utilisateur]
+    return _superviseurs(demande)
+
+
+# Events ----------------------------------------------------------------------------------------
+
+
+def nouvelle_demande(demande: Demande) -> None:
+    urgente = demande.urgence == Demande.Urgence.URGENTE
+    sujet = "Nouvelle demande urgente" if urgente else "Nouvelle demande"
+    _prevenir(
+        _cote_cpam(demande),
+        demande,
+        avis=f"{sujet} {demande.reference}",
+        sujet=sujet,
+        corps=(
+            f"Une demande ({demande.categorie.libelle}) vous a été attribuée. "
+            "Le délai de première réponse court à partir de maintenant."
+            if demande.expert_id
+            else f"La demande ({demande.categorie.libelle}) n'a pu être attribuée à aucun "
+            "expert présent de l'équipe : elle attend dans la file non attribuée."
+        ),
+        lien=lien_cpam(demande),
+    )
+    if not demande.expert_id and demande.equipe.email:
+        courriel_programmer(
+            destinataire=demande.equipe.email,
+            sujet=f"[{demande.reference}] Demande non attribuée",
+            corps=(
+                "Une demande attend dans la file non attribuée de l'équipe "
+                f"{demande.equipe.nom}.\n\n{lien_cpam(demande)}{SIGNATURE}"
+            ),
+        )
+
+
+def message_partenaire(demande: Demande) -> None:
+    _prevenir(
+        _cote_cpam(demande),
+        demande,
+        avis=f"Nouveau message du partenaire sur {demande.reference}",
+        sujet="Nouveau message du partenaire",
+        corps="Le partenaire a écrit un nouveau message sur cette demande.",
+        lien=lien_cpam(demande),
+    )
+
+
+def message_cpam(demande: Demande, *, information: bool = False) -> None:
+    if information:
+        avis = f"La CPAM vous demande un complément sur {demande.reference}"
+        corps = (
+            "L'expert de la CPAM a besoin d'informations complémentaires pour traiter "
+            "votre demande. Répondez-lui depuis le portail."
+        )
+    else:
+        avis = f"Nouvelle réponse de la CPAM sur {demande.reference}"
+        corps = "L'expert de la CPAM a répondu à votre demande."
+    _prevenir(
+        _cote_partenaire(demande),
+        demande,
+        avis=avis,
+        sujet="Complément demandé" if information else "Nouvelle réponse de la CPAM",
+        corps=corps,
+        lien=lien_partenaire(demande),
+    )
+
+
+def statut_change(demande: Demande, *, pour_partenaire: bool, texte: str) -> None:
+    destinataires = _cote_partenaire(demande) if pour_partenaire else _cote_cpam(demande)
+    lien = lien_partenaire(demande) if pour_partenaire else lien_cpam(demande)
+    _prevenir(
+        destinataires,
+        demande,
+        avis=f"{demande.reference} : {texte}",
+        sujet=texte,
+        corps=f"La demande a changé de statut : {demande.get_statut_display().lower()}.",
+        lien=lien,
+    )
+
+
+def reattribuee(demande: Demande) -> None:
+    _prevenir(
+        _cote_cpam(demande),
+        demande,
+        avis=f"La demande {demande.reference} vous a été réattribuée",
+        sujet="Demande réattribuée",
+        corps="Une demande vous a été réattribuée.",
+        lien=lien_cpam(demande),
+    )
+
+
+def alerte_delai(demande: Demande) -> None:
+    _prevenir(
+        _cote_cpam(demande),
+        demande,
+        avis=f"{demande.reference} : 75 % du délai de réponse est écoulé",
+        sujet="75 % du délai de réponse est écoulé",
+        corps=(
+            "Les trois quarts du délai de première réponse de cette demande sont écoulés. "
+            f"Réponse attendue avant le {demande.echeance:%d/%m/%Y à %H:%M}."
+        ),
+        lien=lien_cpam(demande),
+    )
+
+
+def escalade(demande: Demande) -> None:
+    _prevenir(
+        _superviseurs(demande),
+        demande,
+        avis=f"{demande.reference} : délai de réponse dépassé",
+        sujet="Délai de réponse dépassé",
+        corps=(
+            f"Cette demande de l'équipe {demande.equipe.nom} n'a pas reçu de première réponse "
+            "dans le délai prévu."
+        ),
+        lien=lien_cpam(demande),
+    )
+
+
+def relance_partenaire(demande: Demande) -> None:
+    _prevenir(
+        _cote_partenaire(demande),
+        demande,
+        avis=f"{demande.reference} : la CPAM attend toujours votre réponse",
+        sujet="La CPAM attend votre réponse",
+        corps=(
+            "L'expert de la CPAM vous a demandé des informations complémentaires il y a "
+            "5 jours ouvrés. Sans réponse, la demande ne peut pas avancer."
+        ),
+        lien=lien_partenaire(demande),
+    )

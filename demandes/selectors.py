@@ -1,0 +1,265 @@
+"""Read queries of demandes, starting with who may see which demande.
+
+Visibility, the one rule every demande and file URL goes through (others get 404):
+- a partner agent sees their structure's demandes they sent or that are shared with the
+  structure; a référent sees all of the structure's demandes — only while the access rule lets
+  them use the messaging service through that structure;
+- an expert sees the demandes of their team and those assigned to them;
+- a superviseur sees every demande; nobody else sees any.
+"""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from conventions.models import Adhesion, Service
+from conventions.selectors import acces_portail, est_personnel_cpam
+from portail import roles
+
+from .models import Avis, Categorie, DecisionRoutage, Demande, Expert, Message, PieceJointe
+
+Statut = Demande.Statut
+
+
+# Partner side ----------------------------------------------------------------------------------
+
+
+def demandes_visibles_partenaire(utilisateur, acces=None) -> QuerySet[Demande]:
+    acces = acces or acces_portail(utilisateur, Service.MESSAGERIE)
+    if not acces.autorise or acces.personnel_cpam:
+        return Demande.objects.none()
+    ouvertes = [partenaire.pk for partenaire in acces.partenaires]
+    referent_de = Adhesion.objects.filter(
+        utilisateur=utilisateur,
+        active=True,
+        role=Adhesion.Role.REFERENT,
+        partenaire_id__in=ouvertes,
+    ).values("partenaire_id")
+    return Demande.objects.filter(partenaire_id__in=ouvertes).filter(
+        Q(auteur=utilisateur) | Q(partagee=True) | Q(partenaire_id__in=referent_de)
+    )
+
+
+def demandes_pour_liste_partenaire(utilisateur, acces=None, statut: str = "", portee: str = ""):
+    demandes = demandes_visibles_partenaire(utilisateur, acces)
+    if statut == "ouvertes":
+        demandes = demandes.filter(statut__in=Demande.OUVERTES)
+    elif statut == "en_attente":
+        demandes = demandes.filter(statut=Statut.EN_ATTENTE)
+    elif statut in Statut.values:
+        demandes = demandes.filter(statut=statut)
+    if portee == "miennes":
+        demandes = demandes.filter(auteur=utilisateur)
+    return demandes.select_related("categorie", "partenaire", "auteur").order_by(
+        "-nouveau_pour_partenaire", "-modifiee_le", "-pk"
+    )
+
+
+def compteurs_partenaire(utilisateur, acces=None) -> dict[str, int]:
+    """For the partner home: open demandes, those awaiting the partner's answer, news."""
+    demandes = demandes_visibles_partenaire(utilisateur, acces)
+    return demandes.aggregate(
+        ouvertes=Count("pk", filter=Q(statut__in=Demande.OUVERTES)),
+        en_attente=Count("pk", filter=Q(statut=Statut.EN_ATTENTE)),
+        nouveautes=Count("pk", filter=Q(nouveau_pour_partenaire=True)),
+    )
+
+
+def demandes_accueil_partenaire(utilisateur, acces=None, nombre: int = 5) -> list[Demande]:
+    """Open demandes for the home page: those awaiting the partner first, then the newest."""
+    return list(
+        demandes_visibles_partenaire(utilisateur, acces)
+        .filter(statut__in=Demande.OUVERTES)
+        .select_related("categorie")
+        .order_by("-nouveau_pour_partenaire", "statut", "-modifiee_le")[:nombre]
+        .only("reference", "objet", "statut", "nouveau_pour_partenaire", "categorie__libelle")
+    )
+
+
+def fil_partenaire(demande: Demande) -> list[Message]:
+    """The thread as the partner sees it: without the internal notes (two queries)."""
+    return list(
+        demande.messages.exclude(type=Message.Type.NOTE)
+        .select_related("auteur")
+        .prefetch_related("pieces")
+    )
+
+
+def categories_proposees() -> QuerySet[Categorie]:
+    return Categorie.objects.filter(active=True)
+
+
+# CPAM side -------------------------------------------------------------------------------------
+
+
+def expert_de(utilisateur) -> Expert | None:
+    if not hasattr(utilisateur, "_expert_cache"):
+        utilisateur._expert_cache = (
+            Expert.objects.filter(utilisateur=utilisateur).select_related("equipe").first()
+        )
+    return utilisateur._expert_cache
+
+
+def voit_toutes_les_demandes(utilisateur) -> bool:
+    return utilisateur.is_superuser or (
+        est_personnel_cpam(utilisateur)
+        and any(g.name == roles.SUPERVISEUR_CPAM for g in utilisateur.groups.all())
+    )
+
+
+def demandes_visibles_cpam(utilisateur) -> QuerySet[Demande]:
+    if not utilisateur.is_authenticated or not est_personnel_cpam(utilisateur):
+        return Demande.objects.none()
+    if voit_toutes_les_demandes(utilisateur):
+        return Demande.objects.all()
+    expert = expert_de(utilisateur)
+    if expert is None or not expert.actif:
+        return Demande.objects.none()
+    return Demande.objects.filter(Q(equipe_id=expert.equipe_id) | Q(expert=expert))
+
+
+def equipes_de(utilisateur) -> list[int]:
+    """ "Mon équipe": the expert's team, or the teams a superviseur supervises."""
+    expert = expert_de(utilisateur)
+    if expert:
+        return [expert.equipe_id]
+    if not hasattr(utilisateur, "_equipes_supervisees"):
+        utilisateur._equipes_supervisees = list(
+            utilisateur.equipes_supervisees.values_list("pk", flat=True)
+        )
+    return utilisateur._equipes_supervisees
+
+
+ONGLETS = {
+    "miennes": "Mes demandes",
+    "equipe": "Mon équipe",
+    "non_attribuees": "Non attribuées",
+    "en_retard": "En retard",
+}
+
+
+def _en_retard_q(instant) -> Q:
+    return Q(
+        repondue_le__isnull=True,
+        statut__in=[Statut.NOUVELLE, Statut.EN_COURS],
+        echeance__lte=instant,
+    )
+
+
+def boite_cpam(utilisateur, onglet: str = "miennes", filtres: dict | None = None):
+    """The expert inbox: one tab, filtered, sorted by deadline (two queries with the count)."""
+    filtres = filtres or {}
+    instant = timezone.now()
+    demandes = demandes_visibles_cpam(utilisateur)
+    expert = expert_de(utilisateur)
+    if onglet == "miennes":
+        demandes = demandes.filter(expert=expert) if expert else demandes.none()
+    elif onglet == "equipe":
+        demandes = demandes.filter(equipe_id__in=equipes_de(utilisateur))
+    elif onglet == "non_attribuees":
+        demandes = demandes.filter(expert__isnull=True)
+    elif onglet == "en_retard":
+        demandes = demandes.filter(_en_retard_q(instant))
+
+    statut = filtres.get("statut") or ""
+    if statut in Statut.values:
+        demandes = demandes.filter(statut=statut)
+    elif statut != "toutes" and onglet != "en_retard":
+        demandes = demandes.filter(statut__in=Demande.OUVERTES)
+    for champ, filtre in (
+        ("categorie", "categorie__slug"),
+        ("urgence", "urgence"),
+        ("departement", "partenaire__departement"),
+    ):
+        if filtres.get(champ):
+            demandes = demandes.filter(**{filtre: filtres[champ]})
+    if filtres.get("structure"):
+        demandes = demandes.filter(partenaire_id=filtres["structure"])
+    if filtres.get("en_retard"):
+        demandes = demandes.filter(_en_retard_q(instant))
+    recherche = (filtres.get("q") or "").strip().upper().replace(" ", "")
+    if recherche:
+        demandes = demandes.filter(Q(reference=recherche) | Q(nir=recherche))
+    return demandes.select_related(
+        "categorie", "partenaire", "expert__utilisateur", "equipe"
+    ).order_by("echeance", "pk")
+
+
+def compteurs_cpam(utilisateur) -> dict[str, int]:
+    """Counts shown on the inbox tabs (one query)."""
+    expert = expert_de(utilisateur)
+    ouvertes = Q(statut__in=Demande.OUVERTES)
+    aggregats = {
+        "equipe": Count("pk", filter=ouvertes & Q(equipe_id__in=equipes_de(utilisateur))),
+        "non_attribuees": Count("pk", filter=ouvertes & Q(expert__isnull=True)),
+        "en_retard": Count("pk", filter=_en_retard_q(timezone.now())),
+    }
+    if expert:
+        aggregats["miennes"] = Count("pk", filter=ouvertes & Q(expert=expert))
+        aggregats["nouveautes"] = Count(
+            "pk", filter=ouvertes & Q(expert=expert, nouveau_pour_cpam=True)
+        )
+    return {"miennes": 0, "nouveautes": 0} | demandes_visibles_cpam(utilisateur).aggregate(
+        **aggregats
+    )
+
+
+def demande_pour_ecran_cpam(utilisateur, reference: str) -> Demande | None:
+    return (
+        demandes_visibles_cpam(utilisateur)
+        .select_related(
+            "categorie",
+            "partenaire",
+            "auteur",
+            "consentement_par",
+            "equipe",
+            "expert__utilisateur",
+        )
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def fil_cpam(demande: Demande) -> list[Message]:
+    return list(demande.messages.select_related("auteur").prefetch_related("pieces"))
+
+
+def historique_routage(demande: Demande) -> list[DecisionRoutage]:
+    return list(demande.routages.select_related("expert__utilisateur", "equipe", "auteur", "regle"))
+
+
+def experts_pour_reattribution() -> QuerySet[Expert]:
+    return (
+        Expert.objects.filter(actif=True, utilisateur__is_active=True)
+        .select_related("utilisateur", "equipe")
+        .order_by("equipe__nom", "utilisateur__last_name")
+    )
+
+
+# Files -----------------------------------------------------------------------------------------
+
+
+def piece_visible(utilisateur, uuid, reference: str) -> PieceJointe | None:
+    """A file of a sent message, if the person may see its demande (and, for the partner side,
+    if it is not attached to an internal note)."""
+    pieces = PieceJointe.objects.filter(
+        uuid=uuid, message__demande__reference=reference
+    ).select_related("message")
+    if est_personnel_cpam(utilisateur):
+        return pieces.filter(message__demande__in=demandes_visibles_cpam(utilisateur)).first()
+    return (
+        pieces.filter(message__demande__in=demandes_visibles_partenaire(utilisateur))
+        .exclude(message__type=Message.Type.NOTE)
+        .first()
+    )
+
+
+def avis_non_lus(utilisateur) -> int:
+    return Avis.objects.filter(destinataire=utilisateur, lu_le__isnull=True).count()
+
+
+def avis_recents(utilisateur, nombre: int = 20) -> list[Avis]:
+    return list(
+        Avis.objects.filter(destinataire=utilisateur)
+        .select_related("demande")
+        .only("texte", "cree_le", "lu_le", "demande__reference")[:nombre]
+    )

@@ -1,0 +1,514 @@
+"""Every write on a demande with business rules: sending, routing, thread, status, service level.
+
+Each service locks the demande row, checks the transition, writes, records the trace and
+schedules the notifications, all in one transaction.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import notifications, routage
+from .calendrier import ajouter_minutes_ouvrees, minutes_ouvrees_entre
+from .models import (
+    CompteurDemande,
+    DecisionRoutage,
+    Demande,
+    Expert,
+    Message,
+    PieceJointe,
+    TransitionDemande,
+)
+from .validators import fichier_valider
+
+Statut = Demande.Statut
+
+TRANSITIONS: dict[str, set[str]] = {
+    Statut.NOUVELLE: {Statut.EN_COURS, Statut.EN_ATTENTE, Statut.RESOLUE},
+    Statut.EN_COURS: {Statut.EN_ATTENTE, Statut.RESOLUE},
+    Statut.EN_ATTENTE: {Statut.EN_COURS, Statut.RESOLUE},
+    Statut.RESOLUE: {Statut.CLOTUREE, Statut.EN_COURS},
+    Statut.CLOTUREE: set(),
+}
+
+
+class TransitionInterdite(ValidationError):
+    pass
+
+
+def _transition(demande: Demande, vers: str, auteur) -> None:
+    if vers not in TRANSITIONS[demande.statut]:
+        raise TransitionInterdite(
+            _("Une demande « %(de)s » ne peut pas passer à « %(vers)s ».")
+            % {"de": demande.get_statut_display(), "vers": Statut(vers).label},
+            code="transition",
+        )
+    TransitionDemande.objects.create(demande=demande, de=demande.statut, vers=vers, auteur=auteur)
+    demande.statut = vers
+
+
+def _verrouiller(demande: Demande) -> Demande:
+    """The demande re-read under a row lock: concurrent actions apply one after the other."""
+    return (
+        Demande.objects.select_for_update(of=("self",))
+        .select_related("categorie", "equipe", "expert__utilisateur", "auteur", "partenaire")
+        .get(pk=demande.pk)
+    )
+
+
+def _reference_suivante(instant) -> str:
+    annee = timezone.localtime(instant).year
+    compteur, _cree = CompteurDemande.objects.select_for_update().get_or_create(annee=annee)
+    compteur.dernier += 1
+    compteur.save(update_fields=["dernier"])
+    return f"D-{annee}-{compteur.dernier:06d}"
+
+
+# Files -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def piece_deposer(*, fichier, utilisateur) -> PieceJointe:
+    """Store an uploaded file under a server-generated name, not yet attached to a message.
+
+    Checked by content (PDF, JPEG, PNG) and size; raises ValidationError otherwise. Kept for the
+    person who uploaded it, so that a form refused for another reason does not lose it.
+    """
+    type_mime, extension = fichier_valider(fichier)
+    nom = (fichier.name or "").replace("/", "_").replace("\\", "_")[-120:]
+    if not nom.lower().endswith(f".{extension}") and not (
+        extension == "jpg" and nom.lower().endswith(".jpeg")
+    ):
+        nom = f"{nom or 'piece'}.{extension}"
+    piece = PieceJointe(deposee_par=utilisateur, nom=nom, type_mime=type_mime, taille=fichier.size)
+    piece.fichier.save(piece.uuid.hex, fichier, save=False)
+    piece.save()
+    return piece
+
+
+def pieces_en_attente(*, utilisateur, uuids) -> list[PieceJointe]:
+    """Files this person uploaded and did not attach yet, among `uuids` (others are ignored)."""
+    if not uuids:
+        return []
+    return list(
+        PieceJointe.objects.filter(
+            uuid__in=uuids, deposee_par=utilisateur, message__isnull=True
+        ).order_by("cree_le", "pk")
+    )
+
+
+def _attacher(message: Message, pieces) -> None:
+    pieces = list(pieces)
+    if len(pieces) > settings.DEMANDES_PIECES_PAR_MESSAGE:
+        raise ValidationError(
+            _("Joignez au plus %(n)s fichiers par message.")
+            % {"n": settings.DEMANDES_PIECES_PAR_MESSAGE},
+            code="trop_de_fichiers",
+        )
+    if pieces:
+        PieceJointe.objects.filter(pk__in=[p.pk for p in pieces], message__isnull=True).update(
+            message=message
+        )
+
+
+def pieces_orphelines_purger(*, avant) -> int:
+    """Delete uploads never attached to a message (a form abandoned), older than `avant`."""
+    nombre = 0
+    for piece in PieceJointe.objects.filter(message__isnull=True, cree_le__lt=avant).iterator():
+        piece.fichier.delete(save=False)
+        piece.delete()
+        nombre += 1
+    return nombre
+
+
+# Sending ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demande_creer(
+    *,
+    auteur,
+    partenaire,
+    categorie,
+    urgence: str,
+    objet: str,
+    description: str,
+    nir: str = "",
+    nom: str = "",
+    prenom: str = "",
+    date_naissance=None,
+    complements: dict | None = None,
+    partagee: bool = True,
+    pieces=(),
+    instant=None,
+) -> Demande:
+    """Send a demande: reference, service level, routing to a named expert, first message.
+
+    The caller has checked the access rule and the form; the insured person's consent is given
+    by sending (the form requires it) and recorded with its date and the agent.
+    """
+    instant = instant or timezone.now()
+    decision = routage.decider(categorie=categorie, partenaire=partenaire, instant=instant)
+    delai = categorie.delai(urgence)
+    demande = Demande.objects.create(
+        reference=_reference_suivante(instant),
+        partenaire=partenaire,
+        auteur=auteur,
+        partagee=partagee,
+        categorie=categorie,
+        urgence=urgence,
+        complements=complements or {},
+        objet=objet,
+        nir=nir,
+        nom=nom if not nir else "",
+        prenom=prenom if not nir else "",
+        date_naissance=date_naissance if not nir else None,
+        consentement_le=instant,
+        consentement_par=auteur,
+        equipe=decision.equipe,
+        expert=decision.expert,
+        cree_le=instant,
+        modifiee_le=instant,
+        delai_accorde=delai,
+        echeance=ajouter_minutes_ouvrees(instant, delai),
+        seuil_alerte=ajouter_minutes_ouvrees(instant, delai * 3 // 4),
+    )
+    message = Message.objects.create(
+        demande=demande,
+        auteur=auteur,
+        cote=Message.Cote.PARTENAIRE,
+        corps=description,
+        cree_le=instant,
+    )
+    _attacher(message, pieces)
+    DecisionRoutage.objects.create(
+        demande=demande,
+        regle=decision.regle,
+        equipe=decision.equipe,
+        expert=decision.expert,
+        motif=decision.motif,
+        cree_le=instant,
+    )
+    notifications.nouvelle_demande(demande)
+    return demande
+
+
+# The thread ------------------------------------------------------------------------------------
+
+
+def _reprendre_le_delai(demande: Demande, instant) -> None:
+    """Leaving "en attente du partenaire": the first-answer clock resumes where it paused."""
+    if demande.repondue_le is None and demande.en_attente_depuis:
+        debut = demande.en_attente_depuis
+        reste = minutes_ouvrees_entre(debut, demande.echeance)
+        if reste > 0:
+            demande.echeance = ajouter_minutes_ouvrees(instant, reste)
+        reste_alerte = minutes_ouvrees_entre(debut, demande.seuil_alerte)
+        if reste_alerte > 0:
+            demande.seuil_alerte = ajouter_minutes_ouvrees(instant, reste_alerte)
+    demande.en_attente_depuis = None
+    demande.relance_partenaire_a = None
+    demande.relance_envoyee_le = None
+
+
+def _premiere_reponse(demande: Demande, instant) -> None:
+    if demande.repondue_le is None:
+        demande.repondue_le = instant
+        restant = minutes_ouvrees_entre(instant, demande.echeance)
+        demande.delai_reponse = max(demande.delai_accorde - restant, 0)
+
+
+@transaction.atomic
+def message_partenaire_envoyer(*, demande: Demande, auteur, corps: str, pieces=()) -> Message:
+    """A partner agent writes in the thread; an answer to a request for information puts the
+    demande back "en cours" and resumes the clock."""
+    demande = _verrouiller(demande)
+    if demande.statut in (Statut.RESOLUE, Statut.CLOTUREE):
+        raise TransitionInterdite(
+            _("Cette demande est close : rouvrez-la ou envoyez une nouvelle demande."),
+            code="close",
+        )
+    instant = timezone.now()
+    message = Message.objects.create(
+        demande=demande, auteur=auteur, cote=Message.Cote.PARTENAIRE, corps=corps, cree_le=instant
+    )
+    _attacher(message, pieces)
+    if demande.statut == Statut.EN_ATTENTE:
+        _reprendre_le_delai(demande, instant)
+        _transition(demande, Statut.EN_COURS, auteur)
+    demande.nouveau_pour_cpam = True
+    demande.modifiee_le = instant
+    demande.save()
+    notifications.message_partenaire(demande)
+    return message
+
+
+@transaction.atomic
+def message_cpam_envoyer(
+    *, demande: Demande, auteur, corps: str, type: str = Message.Type.MESSAGE, pieces=()
+) -> Message:
+    """An expert writes: an answer, an internal note (never shown to the partner), or a request
+    for information (the demande waits for the partner and the first-answer clock pauses)."""
+    if type not in (Message.Type.MESSAGE, Message.Type.NOTE, Message.Type.INFORMATION):
+        raise ValidationError(_("Type de message inconnu."), code="type")
+    demande = _verrouiller(demande)
+    if demande.statut == Statut.CLOTUREE or (
+        demande.statut == Statut.RESOLUE and type != Message.Type.NOTE
+    ):
+        raise TransitionInterdite(
+            _("Cette demande est close : seule une note interne peut y être ajoutée."),
+            code="close",
+        )
+    instant = timezone.now()
+    message = Message.objects.create(
+        demande=demande,
+        auteur=auteur,
+        cote=Message.Cote.CPAM,
+        type=type,
+        corps=corps,
+        cree_le=instant,
+    )
+    _attacher(message, pieces)
+    if type == Message.Type.NOTE:
+        return message
+    if type == Message.Type.INFORMATION:
+        if demande.statut != Statut.EN_ATTENTE:
+            _transition(demande, Statut.EN_ATTENTE, auteur)
+            demande.en_attente_depuis = instant
+            demande.relance_partenaire_a = ajouter_minutes_ouvrees(
+                instant, settings.DEMANDES_RELANCE_PARTENAIRE
+            )
+            demande.relance_envoyee_le = None
+    else:
+        _premiere_reponse(demande, instant)
+        if demande.statut == Statut.NOUVELLE:
+            _transition(demande, Statut.EN_COURS, auteur)
+    demande.nouveau_pour_partenaire = True
+    demande.modifiee_le = instant
+    demande.save()
+    notifications.message_cpam(demande, information=type == Message.Type.INFORMATION)
+    return message
+
+
+@transaction.atomic
+def demande_ouvrir(*, demande: Demande, utilisateur) -> Demande:
+    """The CPAM side opens a demande: read for the CPAM; the assigned expert opening a new
+    demande takes it "en cours"."""
+    demande = _verrouiller(demande)
+    champs = []
+    if demande.nouveau_pour_cpam:
+        demande.nouveau_pour_cpam = False
+        champs.append("nouveau_pour_cpam")
+    if (
+        demande.statut == Statut.NOUVELLE
+        and demande.expert
+        and demande.expert.utilisateur_id == (utilisateur.pk)
+    ):
+        _transition(demande, Statut.EN_COURS, utilisateur)
+        champs.append("statut")
+    if champs:
+        demande.save(update_fields=champs)
+    demande.avis.filter(destinataire=utilisateur, lu_le__isnull=True).update(lu_le=timezone.now())
+    return demande
+
+
+def demande_lue_par_partenaire(*, demande: Demande, utilisateur) -> None:
+    """The partner side opened the thread: nothing new for them any more."""
+    if demande.nouveau_pour_partenaire:
+        Demande.objects.filter(pk=demande.pk).update(nouveau_pour_partenaire=False)
+        demande.nouveau_pour_partenaire = False
+    demande.avis.filter(destinataire=utilisateur, lu_le__isnull=True).update(lu_le=timezone.now())
+
+
+@transaction.atomic
+def demande_resoudre(*, demande: Demande, auteur, issue: str, corps: str, pieces=()) -> Demande:
+    """The expert closes the case with an outcome and a last message to the partner."""
+    if issue not in Demande.Issue.values:
+        raise ValidationError({"issue": _("Choisissez l'issue de la demande.")})
+    demande = _verrouiller(demande)
+    instant = timezone.now()
+    _transition(demande, Statut.RESOLUE, auteur)
+    message = Message.objects.create(
+        demande=demande,
+        auteur=auteur,
+        cote=Message.Cote.CPAM,
+        type=Message.Type.RESOLUTION,
+        corps=corps,
+        cree_le=instant,
+    )
+    _attacher(message, pieces)
+    _premiere_reponse(demande, instant)
+    demande.issue = issue
+    demande.resolue_le = instant
+    demande.en_attente_depuis = None
+    demande.relance_partenaire_a = None
+    demande.nouveau_pour_partenaire = True
+    demande.modifiee_le = instant
+    demande.save()
+    notifications.statut_change(demande, pour_partenaire=True, texte="Demande résolue")
+    return demande
+
+
+def reouverture_possible(demande: Demande, instant=None) -> bool:
+    instant = instant or timezone.now()
+    return (
+        demande.statut == Statut.RESOLUE
+        and demande.resolue_le is not None
+        and instant < demande.resolue_le + timedelta(days=settings.DEMANDES_JOURS_AVANT_CLOTURE)
+    )
+
+
+@transaction.atomic
+def demande_rouvrir(*, demande: Demande, auteur, corps: str) -> Demande:
+    """The partner reopens a résolue demande within 15 days, saying why."""
+    demande = _verrouiller(demande)
+    if not reouverture_possible(demande):
+        raise TransitionInterdite(
+            _(
+                "Cette demande ne peut plus être rouverte : envoyez une nouvelle demande en "
+                "rappelant la référence %(ref)s."
+            )
+            % {"ref": demande.reference},
+            code="reouverture",
+        )
+    instant = timezone.now()
+    _transition(demande, Statut.EN_COURS, auteur)
+    Message.objects.create(
+        demande=demande, auteur=auteur, cote=Message.Cote.PARTENAIRE, corps=corps, cree_le=instant
+    )
+    demande.issue = ""
+    demande.resolue_le = None
+    demande.reouvertures += 1
+    demande.nouveau_pour_cpam = True
+    demande.modifiee_le = instant
+    demande.save()
+    notifications.statut_change(demande, pour_partenaire=False, texte="Demande rouverte")
+    return demande
+
+
+@transaction.atomic
+def demande_cloturer(*, demande: Demande, auteur=None) -> Demande:
+    """Close a résolue demande: confirmed by the partner, or automatically after 15 days."""
+    demande = _verrouiller(demande)
+    _transition(demande, Statut.CLOTUREE, auteur)
+    demande.cloturee_le = timezone.now()
+    demande.save(update_fields=["statut", "cloturee_le"])
+    return demande
+
+
+@transaction.atomic
+def demande_reattribuer(
+    *, demande: Demande, auteur, motif: str, expert: Expert | None = None, equipe=None
+) -> Demande:
+    """Give a demande to another expert (or back to a team's unassigned queue), with a reason."""
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError({"motif": _("Indiquez le motif de la réattribution.")})
+    if expert is None and equipe is None:
+        raise ValidationError({"expert": _("Choisissez un expert ou une équipe.")})
+    demande = _verrouiller(demande)
+    if demande.statut == Statut.CLOTUREE:
+        raise TransitionInterdite(_("Une demande clôturée ne se réattribue pas."))
+    if expert is not None and not expert.actif:
+        raise ValidationError({"expert": _("Cet expert n'est pas actif.")})
+    demande.expert = expert
+    demande.equipe = expert.equipe if expert else equipe
+    demande.nouveau_pour_cpam = True
+    demande.save(update_fields=["expert", "equipe", "nouveau_pour_cpam"])
+    DecisionRoutage.objects.create(
+        demande=demande,
+        equipe=demande.equipe,
+        expert=expert,
+        auteur=auteur,
+        motif=_("réattribuée par %(qui)s : %(motif)s")
+        % {"qui": auteur.get_full_name() or auteur.email, "motif": motif[:200]},
+    )
+    notifications.reattribuee(demande)
+    return demande
+
+
+# Service level sweep ---------------------------------------------------------------------------
+# Each reminder is claimed by an UPDATE ... WHERE stamp IS NULL: only the worker whose update
+# touched the row sends it, so retries and concurrent sweeps send it once.
+
+
+def _reclamer(pk: int, champ: str, instant, **conditions) -> bool:
+    return bool(
+        Demande.objects.filter(pk=pk, **{f"{champ}__isnull": True}, **conditions).update(
+            **{champ: instant}
+        )
+    )
+
+
+def _sans_reponse():
+    return {"repondue_le__isnull": True, "statut__in": [Statut.NOUVELLE, Statut.EN_COURS]}
+
+
+def alertes_delai_envoyer(*, instant=None) -> int:
+    """Tell the assigned expert when 75 % of the first-answer delay is used."""
+    instant = instant or timezone.now()
+    envoyees = 0
+    ids = Demande.objects.filter(
+        alerte_envoyee_le__isnull=True, seuil_alerte__lte=instant, **_sans_reponse()
+    ).values_list("pk", flat=True)
+    for pk in ids.iterator():
+        with transaction.atomic():
+            if _reclamer(pk, "alerte_envoyee_le", instant, **_sans_reponse()):
+                notifications.alerte_delai(
+                    Demande.objects.select_related(
+                        "categorie", "equipe", "expert__utilisateur"
+                    ).get(pk=pk)
+                )
+                envoyees += 1
+    return envoyees
+
+
+def escalades_envoyer(*, instant=None) -> int:
+    """Tell the team's superviseurs when the first-answer delay is exceeded."""
+    instant = instant or timezone.now()
+    envoyees = 0
+    ids = Demande.objects.filter(
+        escalade_le__isnull=True, echeance__lte=instant, **_sans_reponse()
+    ).values_list("pk", flat=True)
+    for pk in ids.iterator():
+        with transaction.atomic():
+            if _reclamer(pk, "escalade_le", instant, **_sans_reponse()):
+                notifications.escalade(Demande.objects.select_related("equipe").get(pk=pk))
+                envoyees += 1
+    return envoyees
+
+
+def relances_partenaires_envoyer(*, instant=None) -> int:
+    """Remind the partner of a demande "en attente" for 5 business days."""
+    instant = instant or timezone.now()
+    envoyees = 0
+    conditions = {"statut": Statut.EN_ATTENTE}
+    ids = Demande.objects.filter(
+        relance_envoyee_le__isnull=True, relance_partenaire_a__lte=instant, **conditions
+    ).values_list("pk", flat=True)
+    for pk in ids.iterator():
+        with transaction.atomic():
+            if _reclamer(pk, "relance_envoyee_le", instant, **conditions):
+                notifications.relance_partenaire(
+                    Demande.objects.select_related("auteur", "partenaire").get(pk=pk)
+                )
+                envoyees += 1
+    return envoyees
+
+
+def demandes_resolues_cloturer(*, instant=None) -> int:
+    """Résolue for 15 days without reopening: clôturée."""
+    instant = instant or timezone.now()
+    limite = instant - timedelta(days=settings.DEMANDES_JOURS_AVANT_CLOTURE)
+    nombre = 0
+    for demande in Demande.objects.filter(statut=Statut.RESOLUE, resolue_le__lte=limite).only("pk"):
+        try:
+            demande_cloturer(demande=demande)
+        except TransitionInterdite:
+            continue  # reopened meanwhile
+        nombre += 1
+    return nombre
