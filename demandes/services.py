@@ -318,9 +318,10 @@ def demande_ouvrir(*, demande: Demande, utilisateur) -> Demande:
 
 def demande_lue_par_partenaire(*, demande: Demande, utilisateur) -> None:
     """The partner side opened the thread: nothing new for them any more."""
-    if demande.nouveau_pour_partenaire:
-        Demande.objects.filter(pk=demande.pk).update(nouveau_pour_partenaire=False)
-        demande.nouveau_pour_partenaire = False
+    Demande.objects.filter(pk=demande.pk, nouveau_pour_partenaire=True).update(
+        nouveau_pour_partenaire=False
+    )
+    demande.nouveau_pour_partenaire = False
     demande.avis.filter(destinataire=utilisateur, lu_le__isnull=True).update(lu_le=timezone.now())
 
 

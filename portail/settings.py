@@ -252,6 +252,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portail.tasks.sessions_expirees_purger",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Service levels of demandes: warnings, escalations, partner reminders, closures.
+    "demandes-delais": {
+        "task": "demandes.tasks.delais_surveiller",
+        "schedule": timedelta(minutes=5),
+    },
+    "demandes-pieces-orphelines": {
+        "task": "demandes.tasks.pieces_orphelines_purger",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "flash-infos-resume": {
         "task": "cms.tasks.resume_quotidien_envoyer",
         "schedule": crontab(hour=7, minute=0),

@@ -1,0 +1,29 @@
+"""Celery entry points of the messaging module: thin, idempotent, calling services."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(ignore_result=True)
+def delais_surveiller() -> dict[str, int]:
+    """Every few minutes: 75 % warnings, escalations, partner reminders, automatic closures.
+
+    Each reminder is stamped when claimed, so a repeated or concurrent sweep sends it once.
+    """
+    instant = timezone.now()
+    return {
+        "alertes": services.alertes_delai_envoyer(instant=instant),
+        "escalades": services.escalades_envoyer(instant=instant),
+        "relances": services.relances_partenaires_envoyer(instant=instant),
+        "cloturees": services.demandes_resolues_cloturer(instant=instant),
+    }
+
+
+@shared_task(ignore_result=True)
+def pieces_orphelines_purger() -> int:
+    """Files uploaded with a form that was never sent, after a day."""
+    return services.pieces_orphelines_purger(avant=timezone.now() - timedelta(days=1))
