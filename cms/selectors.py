@@ -37,6 +37,8 @@ def accueil(request) -> dict:
     )
     epinglees = [f for f in actualites if f.importante and f.pk not in lues]
     return {
+        **_accueil_demandes(request),
+        **_accueil_formations(request),
         "acces": acces,
         "gere_des_structures": partenaires_geres(utilisateur).exists(),
         "actualites_epinglees": epinglees,
@@ -48,6 +50,35 @@ def accueil(request) -> dict:
             .only("title", "url_path", "resume")[:NOMBRE_RACCOURCIS_ACCUEIL]
         ),
     }
+
+
+def _accueil_demandes(request) -> dict:
+    """The partner's open demandes, those awaiting their answer first (two queries)."""
+    from conventions.models import Service
+    from demandes import selectors as demandes
+
+    acces = acces_requete(request, Service.MESSAGERIE)
+    if not acces.autorise or acces.personnel_cpam:
+        return {}
+    return {
+        "messagerie": True,
+        "compteurs_demandes": demandes.compteurs_partenaire(request.user, acces),
+        "demandes_ouvertes": demandes.demandes_accueil_partenaire(request.user, acces),
+    }
+
+
+def _accueil_formations(request) -> dict:
+    """The person's next training session, when their structure has the service."""
+    from conventions.models import Service
+
+    acces = acces_requete(request, Service.FORMATIONS)
+    if not acces.autorise or acces.personnel_cpam:
+        return {}
+    try:
+        from formations.selectors import prochaine_session
+    except ImportError:
+        return {}
+    return {"formations": True, "prochaine_inscription": prochaine_session(request.user)}
 
 
 def flash_info_visible(flash, acces) -> bool:
