@@ -137,3 +137,71 @@ class Courriel(models.Model):
 
     def __str__(self):
         return self.sujet
+
+
+class JournalQuerySet(models.QuerySet):
+    """The journal is append-only: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Le journal des accès ne se modifie pas.")
+
+    def delete(self):
+        raise PermissionError("Le journal des accès ne se supprime que par la purge.")
+
+    def purger_avant(self, limite) -> int:
+        """The only removal: rows older than the retention period (12 months)."""
+        return models.QuerySet.delete(self.filter(horodatage__lt=limite))[0]
+
+
+class EntreeJournal(models.Model):
+    """Who did what on a demande, its files or personal data, and on accounts — when (UTC) and
+    from where. Never a secret nor the text of a message. Append-only; kept 12 months."""
+
+    class Action(models.TextChoices):
+        CONSULTATION = "consultation", _("Consultation")
+        ECRITURE = "ecriture", _("Écriture")
+        CREATION = "creation", _("Création d'une demande")
+        TELECHARGEMENT = "telechargement", _("Téléchargement d'un fichier")
+        RECHERCHE = "recherche", _("Recherche de demandes")
+        EXPORT = "export", _("Export")
+        REFUS = "refus", _("Accès refusé")
+        CONNEXION = "connexion", _("Connexion")
+        CONNEXION_ECHOUEE = "connexion_echouee", _("Échec de connexion")
+        DECONNEXION = "deconnexion", _("Déconnexion")
+        DOUBLE_AUTHENTIFICATION = "double_authentification", _("Double authentification")
+        ANONYMISATION = "anonymisation", _("Anonymisation")
+
+    horodatage = models.DateTimeField(_("date (UTC)"), default=timezone.now, db_index=True)
+    utilisateur = models.ForeignKey(
+        Utilisateur,
+        verbose_name=_("personne"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    vue = models.CharField(_("écran ou opération"), max_length=80, blank=True)
+    reference = models.CharField(_("demande"), max_length=20, blank=True, db_index=True)
+    adresse_ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    detail = models.CharField(_("précision"), max_length=200, blank=True)
+
+    objects = JournalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrée du journal des accès")
+        verbose_name_plural = _("journal des accès")
+        ordering = ["-horodatage", "-pk"]
+        indexes = [models.Index(fields=["utilisateur", "horodatage"])]
+
+    def __str__(self):
+        return f"{self.horodatage:%Y-%m-%d %H:%M} {self.action} {self.reference}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or kwargs.get("force_update"):
+            raise PermissionError("Le journal des accès ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Le journal des accès ne se supprime que par la purge.")

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portail.middleware.DureeSessionMiddleware",
     "portail.middleware.DoubleAuthentificationMiddleware",
+    # Every demande URL and every refusal is journalled (who, when, what, where from).
+    "portail.journal.JournalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes last: it turns a lockout raised during authentication into its response.
@@ -247,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
     "conventions-rappels": {
         "task": "conventions.tasks.conventions_rappels_envoyer",
         "schedule": crontab(hour=7, minute=30),
+    },
+    "journal-purge": {
+        "task": "portail.tasks.journal_purger",
+        "schedule": crontab(hour=3, minute=45),
     },
     "sessions-expirees": {
         "task": "portail.tasks.sessions_expirees_purger",

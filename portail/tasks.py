@@ -31,3 +31,11 @@ def courriels_en_attente_envoyer() -> int:
 @shared_task(ignore_result=True)
 def sessions_expirees_purger() -> None:
     call_command("clearsessions")
+
+
+@shared_task(ignore_result=True)
+def journal_purger() -> int:
+    """The access journal is kept 12 months (365 days), then purged."""
+    from .models import EntreeJournal
+
+    return EntreeJournal.objects.purger_avant(timezone.now() - timedelta(days=365))

@@ -1,0 +1,78 @@
+"""The access journal: account events journalled, append-only, purged after 12 months."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from portail import services, tasks
+from portail.models import EntreeJournal, EvenementSecurite
+from tests.conftest import connecter_avec_mot_de_passe, connecter_verifie
+from tests.factories import MOT_DE_PASSE
+
+pytestmark = pytest.mark.django_db
+Action = EntreeJournal.Action
+
+
+def test_connexion_et_echec_journalises_sans_ce_qui_a_ete_tape(client, agent):
+    connecter_avec_mot_de_passe(client, agent)
+    client.post("/connexion/", {"username": agent.email, "password": "mauvais"})
+    client.post("/connexion/", {"username": "inconnu@exemple.fr", "password": MOT_DE_PASSE})
+
+    connexion = EntreeJournal.objects.get(action=Action.CONNEXION)
+    assert connexion.utilisateur == agent
+    assert connexion.adresse_ip == "127.0.0.1"
+    echecs = EntreeJournal.objects.filter(action=Action.CONNEXION_ECHOUEE).order_by("pk")
+    assert [e.utilisateur for e in echecs] == [agent, None]
+    assert echecs[1].detail == "compte inconnu"
+    for entree in EntreeJournal.objects.all():
+        texte = f"{entree.detail} {entree.vue} {entree.reference}"
+        assert "inconnu@exemple.fr" not in texte and "mauvais" not in texte
+
+
+def test_changement_de_double_authentification_journalise(agent, superviseur):
+    services.double_authentification_reinitialiser(
+        utilisateur=agent, auteur=superviseur, motif="Téléphone perdu"
+    )
+    entree = EntreeJournal.objects.get(action=Action.DOUBLE_AUTHENTIFICATION)
+    assert entree.utilisateur == superviseur
+    assert str(agent.pk) in entree.detail
+    assert "Téléphone perdu" not in entree.detail
+    assert EvenementSecurite.objects.filter(utilisateur=agent).exists()
+
+
+def test_refus_de_permission_journalise(client, agent):
+    connecter_verifie(client, agent)
+    assert client.get("/admin/securite-comptes/").status_code in (302, 403)
+    reponse = client.get("/structure/")
+    assert reponse.status_code == 403
+    refus = EntreeJournal.objects.filter(action=Action.REFUS, utilisateur=agent)
+    assert refus.exists()
+    assert refus.first().detail.endswith("403")
+
+
+def test_le_journal_refuse_modification_et_suppression(agent):
+    entree = EntreeJournal.objects.create(utilisateur=agent, action=Action.CONSULTATION)
+    entree.detail = "falsifié"
+    with pytest.raises(PermissionError):
+        entree.save()
+    with pytest.raises(PermissionError):
+        entree.delete()
+    with pytest.raises(PermissionError):
+        EntreeJournal.objects.filter(pk=entree.pk).update(detail="falsifié")
+    with pytest.raises(PermissionError):
+        EntreeJournal.objects.all().delete()
+    entree.refresh_from_db()
+    assert entree.detail == ""
+
+
+def test_purge_apres_douze_mois_seulement(agent):
+    maintenant = timezone.now()
+    with time_machine.travel(maintenant - timedelta(days=370)):
+        EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION)
+    with time_machine.travel(maintenant - timedelta(days=300)):
+        recente = EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION)
+    assert tasks.journal_purger() == 1
+    assert tasks.journal_purger() == 0
+    assert list(EntreeJournal.objects.all()) == [recente]
