@@ -216,16 +216,25 @@ class RegleRoutage(models.Model):
             models.CheckConstraint(
                 condition=Q(partenaire__isnull=True) | Q(departement=""),
                 name="regle_un_seul_territoire",
+                violation_error_message=_(
+                    "Choisissez une structure ou un département, pas les deux."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["categorie", "partenaire"],
                 condition=Q(partenaire__isnull=False, active=True),
                 name="regle_unique_structure",
+                violation_error_message=_(
+                    "Une règle active existe déjà pour cette catégorie et cette structure."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["categorie", "departement"],
                 condition=Q(partenaire__isnull=True, active=True),
                 name="regle_unique_departement",
+                violation_error_message=_(
+                    "Une règle active existe déjà pour cette catégorie et ce département."
+                ),
             ),
         ]
 
@@ -349,6 +358,9 @@ class Demande(models.Model):
     resolue_le = models.DateTimeField(_("résolue le"), null=True, blank=True)
     cloturee_le = models.DateTimeField(_("clôturée le"), null=True, blank=True)
     reouvertures = models.PositiveSmallIntegerField(_("réouvertures"), default=0)
+    # Retention: the insured person's data is erased after the retention period.
+    preavis_retention_le = models.DateTimeField(null=True, blank=True, editable=False)
+    anonymisee_le = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
     # Each reminder is stamped when sent, so that it goes out once.
     alerte_envoyee_le = models.DateTimeField(null=True, blank=True, editable=False)
     escalade_le = models.DateTimeField(null=True, blank=True, editable=False)
@@ -372,7 +384,8 @@ class Demande(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(nir="")
-                | (~Q(nom="") & ~Q(prenom="") & Q(date_naissance__isnull=False)),
+                | (~Q(nom="") & ~Q(prenom="") & Q(date_naissance__isnull=False))
+                | Q(anonymisee_le__isnull=False),
                 name="demande_assure_identifie",
             ),
         ]

@@ -194,3 +194,24 @@ def relance_partenaire(demande: Demande) -> None:
         ),
         lien=lien_partenaire(demande),
     )
+
+
+def preavis_anonymisation(demande: Demande, *, date) -> None:
+    """15 days before the insured person's data of a closed demande is anonymised."""
+    texte = (
+        f"Conformément à la durée de conservation, les données personnelles de l'assuré et les "
+        f"messages de cette demande seront effacés le {date:%d/%m/%Y}. Si vous en avez encore "
+        "besoin, enregistrez-les dans le dossier de votre structure avant cette date."
+    )
+    for destinataires, lien in (
+        (_cote_partenaire(demande), lien_partenaire(demande)),
+        ([demande.expert.utilisateur] if demande.expert_id else [], lien_cpam(demande)),
+    ):
+        _prevenir(
+            destinataires,
+            demande,
+            avis=f"{demande.reference} sera anonymisée le {date:%d/%m/%Y}",
+            sujet="Demande bientôt anonymisée",
+            corps=texte,
+            lien=lien,
+        )

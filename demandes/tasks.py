@@ -27,3 +27,11 @@ def delais_surveiller() -> dict[str, int]:
 def pieces_orphelines_purger() -> int:
     """Files uploaded with a form that was never sent, after a day."""
     return services.pieces_orphelines_purger(avant=timezone.now() - timedelta(days=1))
+
+
+@shared_task(ignore_result=True)
+def retention_appliquer() -> str:
+    """Nightly: pre-notices, then anonymisation of closed demandes past retention."""
+    from .retention import retention_appliquer as appliquer
+
+    return str(appliquer())

@@ -263,6 +263,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "demandes.tasks.delais_surveiller",
         "schedule": timedelta(minutes=5),
     },
+    "demandes-retention": {
+        "task": "demandes.tasks.retention_appliquer",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "demandes-pieces-orphelines": {
         "task": "demandes.tasks.pieces_orphelines_purger",
         "schedule": crontab(hour=3, minute=30),
@@ -278,6 +282,8 @@ DEMANDES_DELAI_URGENTE = 4 * 60
 DEMANDES_DELAI_NORMALE = 2 * 540
 DEMANDES_RELANCE_PARTENAIRE = 5 * 540  # "en attente" for 5 business days: remind the partner
 DEMANDES_JOURS_AVANT_CLOTURE = 15  # résolue → clôturée, and the partner's window to reopen
+# Months a closed demande keeps the insured person's data before the nightly anonymisation.
+DEMANDES_CONSERVATION_MOIS = env.int("DEMANDES_CONSERVATION_MOIS", default=12)
 DEMANDES_TAILLE_MAX_FICHIER = 10 * 1024 * 1024
 DEMANDES_PIECES_PAR_MESSAGE = 5
 # The phone line partners call for very urgent situations (shown instead of the form).
