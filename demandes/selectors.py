@@ -263,3 +263,159 @@ def avis_recents(utilisateur, nombre: int = 20) -> list[Avis]:
         .select_related("demande")
         .only("texte", "cree_le", "lu_le", "demande__reference")[:nombre]
     )
+
+
+# Back-office helpers ---------------------------------------------------------------------------
+
+
+def acces_messagerie_cpam(utilisateur) -> bool:
+    """Who works the demandes in the back-office: experts and superviseurs (by role)."""
+    if not est_personnel_cpam(utilisateur):
+        return False
+    return utilisateur.is_superuser or any(
+        g.name in (roles.EXPERT_CPAM, roles.SUPERVISEUR_CPAM) for g in utilisateur.groups.all()
+    )
+
+
+def nouveautes_cpam(utilisateur) -> int:
+    """Open demandes assigned to this expert with something new for them (one query)."""
+    expert = expert_de(utilisateur)
+    if expert is None:
+        return 0
+    return Demande.objects.filter(
+        expert=expert, statut__in=Demande.OUVERTES, nouveau_pour_cpam=True
+    ).count()
+
+
+def demande_reste_visible_cpam(utilisateur, demande: Demande) -> bool:
+    """After a reassignment, the author may no longer see the demande."""
+    return demandes_visibles_cpam(utilisateur).filter(pk=demande.pk).exists()
+
+
+def structures_pour_filtre_cpam(utilisateur) -> QuerySet:
+    """Structures having at least one demande this person sees (the inbox filter)."""
+    from conventions.models import Partenaire
+
+    return (
+        Partenaire.objects.filter(
+            pk__in=demandes_visibles_cpam(utilisateur).values("partenaire_id")
+        )
+        .only("pk", "nom")
+        .order_by("nom")
+    )
+
+
+def reponses_types_pour(demande: Demande) -> QuerySet:
+    """Canned replies of the demande's team, for its category or for every category."""
+    from .models import ReponseType
+
+    return ReponseType.objects.filter(equipe_id=demande.equipe_id).filter(
+        Q(categorie_id=demande.categorie_id) | Q(categorie__isnull=True)
+    )
+
+
+def equipes_pour_reattribution() -> QuerySet:
+    from .models import Equipe
+
+    return Equipe.objects.order_by("nom")
+
+
+def categories_pour_back_office() -> QuerySet[Categorie]:
+    return Categorie.objects.all()
+
+
+def equipes_pour_back_office() -> QuerySet:
+    from .models import Equipe
+
+    return Equipe.objects.annotate(
+        nombre_experts=Count("experts", filter=Q(experts__actif=True), distinct=True)
+    ).prefetch_related("superviseurs")
+
+
+def experts_pour_back_office() -> QuerySet[Expert]:
+    return Expert.objects.select_related("utilisateur", "equipe").annotate(
+        demandes_ouvertes=Count("demandes", filter=Q(demandes__statut__in=Demande.OUVERTES))
+    )
+
+
+def absences_pour_back_office() -> QuerySet:
+    from .models import Absence
+
+    return Absence.objects.select_related(
+        "expert__utilisateur", "expert__equipe", "suppleant__utilisateur"
+    )
+
+
+def regles_pour_back_office() -> QuerySet:
+    from .models import RegleRoutage
+
+    return RegleRoutage.objects.select_related(
+        "categorie", "partenaire", "titulaire__utilisateur", "suppleant__utilisateur"
+    )
+
+
+def reponses_types_pour_back_office() -> QuerySet:
+    from .models import ReponseType
+
+    return ReponseType.objects.select_related("equipe", "categorie")
+
+
+def experts_pour_choix() -> QuerySet[Expert]:
+    """Experts offered in the reference data forms (their name needs the account)."""
+    return Expert.objects.select_related("utilisateur").order_by(
+        "utilisateur__last_name", "utilisateur__first_name"
+    )
+
+
+def comptes_experts_disponibles() -> QuerySet:
+    """Active accounts with the Expert CPAM role and no expert record yet."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.EXPERT_CPAM, expert__isnull=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def comptes_superviseurs() -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.SUPERVISEUR_CPAM)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def regle_active_en_conflit(*, categorie, partenaire, departement: str, exclure_pk=None):
+    """The active rule already covering this category and territory, if any (the database
+    constraint cannot see two "toutes catégories" rules: NULLs are distinct)."""
+    from .models import RegleRoutage
+
+    regles = RegleRoutage.objects.filter(
+        active=True,
+        categorie=categorie,
+        partenaire=partenaire,
+        departement="" if partenaire else (departement or ""),
+    )
+    if exclure_pk:
+        regles = regles.exclude(pk=exclure_pk)
+    return regles.only("pk", "code").first()
+
+
+# Partner views helpers -------------------------------------------------------------------------
+
+
+def demande_pour_ecran_partenaire(utilisateur, acces, reference: str) -> Demande | None:
+    """One demande for the partner's page, if this person may see it (else None → 404)."""
+    return (
+        demandes_visibles_partenaire(utilisateur, acces)
+        .select_related(
+            "categorie", "partenaire", "auteur", "consentement_par", "expert__utilisateur"
+        )
+        .filter(reference=reference)
+        .first()
+    )

@@ -513,3 +513,17 @@ def demandes_resolues_cloturer(*, instant=None) -> int:
             continue  # reopened meanwhile
         nombre += 1
     return nombre
+
+
+# Partner views helpers -------------------------------------------------------------------------
+
+
+def pieces_retirer(*, utilisateur, uuids) -> int:
+    """Delete files this person uploaded and took back before sending: only their own, only
+    those not attached to a message yet."""
+    nombre = 0
+    for piece in pieces_en_attente(utilisateur=utilisateur, uuids=uuids):
+        piece.fichier.delete(save=False)
+        piece.delete()
+        nombre += 1
+    return nombre

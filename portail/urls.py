@@ -59,6 +59,7 @@ comptes = [
 urlpatterns = [
     path("", include((comptes, "portail"))),
     path("", include("conventions.urls")),
+    path("", include("demandes.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.urls")),

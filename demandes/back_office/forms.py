@@ -1,0 +1,257 @@
+"""Forms of the CPAM inbox and demande screen: filters (GET), search (POST, so that a NIR never
+lands in a URL), and the expert's actions on a demande."""
+
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conventions.selectors import departements_des_partenaires
+
+from .. import selectors, services
+from ..models import Categorie, Demande
+
+Statut = Demande.Statut
+
+FORMATS_ACCEPTES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+# Inbox -------------------------------------------------------------------------------------------
+
+
+class FiltresBoiteForm(forms.Form):
+    """The inbox filters, kept in the URL (nothing personal in them)."""
+
+    onglet = forms.ChoiceField(
+        choices=list(selectors.ONGLETS.items()), required=False, widget=forms.HiddenInput
+    )
+    statut = forms.ChoiceField(
+        label=gettext_lazy("Statut"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Ouvertes")),
+            *Statut.choices,
+            ("toutes", gettext_lazy("Toutes")),
+        ],
+    )
+    categorie = forms.ChoiceField(label=gettext_lazy("Catégorie"), required=False)
+    urgence = forms.ChoiceField(
+        label=gettext_lazy("Urgence"),
+        required=False,
+        choices=[("", gettext_lazy("Toutes")), *Demande.Urgence.choices],
+    )
+    structure = forms.TypedChoiceField(
+        label=gettext_lazy("Structure"), required=False, coerce=int, empty_value=None
+    )
+    departement = forms.ChoiceField(label=gettext_lazy("Département"), required=False)
+    en_retard = forms.BooleanField(label=gettext_lazy("En retard seulement"), required=False)
+
+    def __init__(self, *args, utilisateur, **kwargs):
+        super().__init__(*args, **kwargs)
+        toutes = [("", _("Toutes"))]
+        self.fields["categorie"].choices = toutes + list(
+            Categorie.objects.values_list("slug", "libelle")
+        )
+        self.fields["structure"].choices = toutes + [
+            (str(pk), nom)
+            for pk, nom in selectors.structures_pour_filtre_cpam(utilisateur).values_list(
+                "pk", "nom"
+            )
+        ]
+        self.fields["departement"].choices = [("", _("Tous"))] + [
+            (d, d) for d in departements_des_partenaires() if d
+        ]
+
+    def filtres(self) -> dict:
+        """The valid filters only: a stale or tampered value is ignored, not an error page."""
+        self.is_valid()
+        return {nom: valeur for nom, valeur in self.cleaned_data.items() if valeur}
+
+
+class RechercheForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Référence ou numéro de sécurité sociale"),
+        max_length=30,
+        required=False,
+        help_text=gettext_lazy("Par exemple D-2026-000123, ou les 15 caractères du NIR."),
+    )
+
+
+# Files -------------------------------------------------------------------------------------------
+
+
+class FichiersInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class FichiersField(forms.FileField):
+    """Several files in one input; each one is checked by `services.piece_deposer`."""
+
+    widget = FichiersInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        propres = []
+        for fichier in data if isinstance(data, list | tuple) else [data]:
+            if fichier:
+                propres.append(super().clean(fichier, initial))
+        return propres
+
+
+class PiecesField(forms.Field):
+    """Files already uploaded with a form that was refused for another reason (their uuids)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        valides = []
+        for valeur in value or []:
+            try:
+                valides.append(uuid.UUID(str(valeur)))
+            except ValueError:
+                continue
+        return valides
+
+
+# Actions on a demande ----------------------------------------------------------------------------
+
+
+class MessageForm(forms.Form):
+    """A message of the CPAM side with its attachments.
+
+    Valid files are stored as soon as the form is checked, so that nothing is lost when
+    another file, the text or the transition is refused: they come back as hidden uuids.
+    """
+
+    libelle_corps = gettext_lazy("Message")
+    erreur_corps = gettext_lazy("Écrivez votre message.")
+
+    corps = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=10000)
+    fichiers = FichiersField(
+        label=gettext_lazy("Pièces jointes (facultatif)"),
+        required=False,
+        help_text=gettext_lazy(
+            "PDF, JPEG ou PNG, 10 Mo au plus par fichier, 5 fichiers au plus par message."
+        ),
+        widget=FichiersInput(attrs={"accept": FORMATS_ACCEPTES}),
+    )
+    pieces = PiecesField(required=False)
+
+    def __init__(self, *args, utilisateur, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self.data.copy()
+        self.utilisateur = utilisateur
+        self.pieces_deposees = []
+        self.fields["corps"].label = self.libelle_corps
+        self.fields["corps"].error_messages["required"] = self.erreur_corps
+
+    def clean(self):
+        donnees = super().clean()
+        deja = services.pieces_en_attente(
+            utilisateur=self.utilisateur, uuids=donnees.get("pieces") or []
+        )
+        nouveaux = donnees.get("fichiers") or []
+        maximum = settings.DEMANDES_PIECES_PAR_MESSAGE
+        if len(deja) + len(nouveaux) > maximum:
+            self.add_error(
+                "fichiers",
+                _("Joignez au plus %(n)s fichiers par message.") % {"n": maximum},
+            )
+        else:
+            for fichier in nouveaux:
+                try:
+                    deja.append(
+                        services.piece_deposer(fichier=fichier, utilisateur=self.utilisateur)
+                    )
+                except ValidationError as erreur:
+                    self.add_error("fichiers", erreur)
+        self.pieces_deposees = deja
+        # Re-rendered with the form, the hidden uuids keep the stored files.
+        self.data.setlist(self.add_prefix("pieces"), [p.uuid.hex for p in deja])
+        return donnees
+
+
+class ReponseForm(MessageForm):
+    libelle_corps = gettext_lazy("Réponse au partenaire")
+    erreur_corps = gettext_lazy("Écrivez votre réponse.")
+
+
+class NoteForm(MessageForm):
+    libelle_corps = gettext_lazy("Note interne (visible seulement par la CPAM)")
+    erreur_corps = gettext_lazy("Écrivez la note.")
+
+
+class InformationForm(MessageForm):
+    libelle_corps = gettext_lazy("Informations ou pièces demandées au partenaire")
+    erreur_corps = gettext_lazy("Précisez ce que le partenaire doit vous transmettre.")
+
+
+class ResolutionForm(MessageForm):
+    libelle_corps = gettext_lazy("Message de résolution au partenaire")
+    erreur_corps = gettext_lazy("Écrivez le message de résolution adressé au partenaire.")
+
+    issue = forms.ChoiceField(
+        label=gettext_lazy("Issue de la demande"),
+        choices=Demande.Issue.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Choisissez l'issue de la demande."),
+            "invalid_choice": gettext_lazy("Choisissez l'issue de la demande."),
+        },
+    )
+    field_order = ["issue", "corps", "fichiers", "pieces"]
+
+
+class ReattributionForm(forms.Form):
+    """Another expert, or a team's unassigned queue, with a mandatory reason."""
+
+    cible = forms.ChoiceField(
+        label=gettext_lazy("Attribuer à"),
+        error_messages={
+            "required": gettext_lazy("Choisissez un expert ou une file d'équipe."),
+            "invalid_choice": gettext_lazy("Choisissez un expert ou une file d'équipe."),
+        },
+    )
+    motif = forms.CharField(
+        label=gettext_lazy("Motif de la réattribution"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Obligatoire ; conservé dans l'historique du routage."),
+        error_messages={"required": gettext_lazy("Indiquez le motif de la réattribution.")},
+    )
+
+    def __init__(self, *args, demande: Demande, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.experts = {e.pk: e for e in selectors.experts_pour_reattribution()}
+        self.equipes = {e.pk: e for e in selectors.equipes_pour_reattribution()}
+        par_equipe: dict[str, list] = {}
+        for expert in self.experts.values():
+            libelle = str(expert)
+            if expert.pk == demande.expert_id:
+                libelle = _("%(nom)s (actuellement attribuée)") % {"nom": libelle}
+            par_equipe.setdefault(expert.equipe.nom, []).append((f"expert:{expert.pk}", libelle))
+        files = [
+            (f"equipe:{equipe.pk}", _("File non attribuée — %(equipe)s") % {"equipe": equipe.nom})
+            for equipe in self.equipes.values()
+        ]
+        self.fields["cible"].choices = [
+            ("", _("Choisir…")),
+            *(
+                (_("Experts — %(equipe)s") % {"equipe": nom}, choix)
+                for nom, choix in par_equipe.items()
+            ),
+            (_("Files d'attente des équipes"), files),
+        ]
+
+    def clean_cible(self):
+        genre, _sep, pk = self.cleaned_data["cible"].partition(":")
+        objets = {"expert": self.experts, "equipe": self.equipes}.get(genre, {})
+        objet = objets.get(int(pk)) if pk.isdigit() else None
+        if objet is None:
+            raise ValidationError(_("Choisissez un expert ou une file d'équipe."))
+        return {"expert": objet} if genre == "expert" else {"equipe": objet}

@@ -1,0 +1,49 @@
+"""Extra questions some categories ask (Categorie.champs), stored in Demande.complements."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Categorie
+
+SITUATIONS_CARTE = [
+    ("perdue", _("Perdue")),
+    ("volee", _("Volée")),
+    ("jamais_recue", _("Jamais reçue")),
+    ("defectueuse", _("Défectueuse")),
+]
+TYPES_REVENU = [
+    ("ij_maladie", _("Indemnités journalières maladie")),
+    ("ij_maternite", _("Indemnités journalières maternité, paternité ou adoption")),
+    ("ij_atmp", _("Indemnités journalières accident du travail ou maladie professionnelle")),
+    ("invalidite", _("Pension d'invalidité")),
+    ("rente_atmp", _("Rente accident du travail ou maladie professionnelle")),
+]
+# A pension or an annuity has no sick-leave start date; daily allowances do.
+REVENUS_AVEC_ARRET = {"ij_maladie", "ij_maternite", "ij_atmp"}
+
+CHAMPS_SPECIFIQUES: dict[str, tuple[str, ...]] = {
+    Categorie.Champs.CARTE_VITALE: ("situation_carte",),
+    Categorie.Champs.INDEMNITES: ("type_revenu", "date_arret"),
+}
+LIBELLES_COMPLEMENTS = {
+    "situation_carte": (_("Situation de la carte Vitale"), dict(SITUATIONS_CARTE)),
+    "type_revenu": (_("Type de revenu"), dict(TYPES_REVENU)),
+    "date_arret": (_("Début de l'arrêt de travail ou du congé"), None),
+}
+
+
+def complements_lisibles(complements: dict) -> list[tuple[str, str]]:
+    """The extra answers of a demande as (question, answer) for screens (both sides)."""
+    lignes = []
+    for cle, valeur in (complements or {}).items():
+        libelle, choix = LIBELLES_COMPLEMENTS.get(cle, (cle, None))
+        if choix is not None:
+            valeur = choix.get(valeur, valeur)
+        elif cle.startswith("date_") and valeur:
+            try:
+                valeur = datetime.date.fromisoformat(valeur).strftime("%d/%m/%Y")
+            except ValueError:
+                pass
+        lignes.append((str(libelle), str(valeur)))
+    return lignes

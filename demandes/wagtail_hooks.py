@@ -1,0 +1,300 @@
+"""The messaging service in the Wagtail admin: the "Demandes" inbox for experts and
+superviseurs, and its reference data under one "Messagerie" menu shown to whoever holds a
+matching permission (superviseurs edit it, experts read categories, teams and canned replies)."""
+
+from django.urls import include, path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from conventions.back_office import PolitiqueModele
+
+from . import selectors
+from .back_office import boite, demande, referentiel
+from .models import Absence, Categorie, Equipe, Expert, RegleRoutage, ReponseType
+
+# The inbox and the demande screen ----------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def urls_demandes():
+    reference = "<str:reference>/"
+    urls = [
+        path("", boite.BoiteView.as_view(), name="boite"),
+        path(reference, demande.DemandeView.as_view(), name="demande"),
+        path(f"{reference}repondre/", demande.RepondreView.as_view(), name="repondre"),
+        path(f"{reference}note/", demande.NoteView.as_view(), name="note"),
+        path(f"{reference}information/", demande.InformationView.as_view(), name="information"),
+        path(f"{reference}resoudre/", demande.ResoudreView.as_view(), name="resoudre"),
+        path(f"{reference}reattribuer/", demande.ReattribuerView.as_view(), name="reattribuer"),
+    ]
+    return [path("demandes/", include((urls, "demandes_admin")))]
+
+
+class MenuDemandes(MenuItem):
+    def is_shown(self, request):
+        return selectors.acces_messagerie_cpam(request.user)
+
+    def render_component(self, request):
+        # The count of new demandes for this expert, in the label (one indexed count).
+        nombre = selectors.nouveautes_cpam(request.user)
+        libelle = self.label
+        if nombre:
+            libelle = ngettext(
+                "%(libelle)s (%(n)s nouvelle)", "%(libelle)s (%(n)s nouvelles)", nombre
+            ) % {"libelle": self.label, "n": nombre}
+        return LinkMenuItem(
+            self.name,
+            libelle,
+            self.url,
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs=self.attrs,
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def menu_demandes():
+    return MenuDemandes(
+        _("Demandes"), reverse("demandes_admin:boite"), name="demandes", icon_name="mail", order=150
+    )
+
+
+# Reference data ----------------------------------------------------------------------------------
+
+
+class MessagerieViewSet(ModelViewSet):
+    #: Actions never offered here, whatever the role's permissions (see PolitiqueModele).
+    actions_exclues = ()
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    inspect_view_class = referentiel.InspectView
+    # Indexing references would add queries to every save made by the services.
+    add_to_reference_index = False
+    # Plain database search (icontains): same behaviour on SQLite and PostgreSQL.
+    search_backend_name = None
+
+    @cached_property
+    def permission_policy(self):
+        return PolitiqueModele(self.model, self.actions_exclues)
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(usage_url_name=None, **kwargs)
+
+
+def _toutes(valeur):
+    return valeur if valeur else _("Toutes")
+
+
+class CategorieViewSet(MessagerieViewSet):
+    model = Categorie
+    name = "messagerie_categories"
+    url_prefix = "messagerie/categories"
+    icon = "tag"
+    menu_label = _("Catégories")
+    # Demandes keep their category: a category is withdrawn (inactive), never deleted.
+    actions_exclues = ("delete",)
+    index_view_class = referentiel.CategorieIndexView
+    list_display = [
+        "libelle",
+        "code",
+        Column(
+            "delai_urgente",
+            label=_("Délai, urgente"),
+            accessor=lambda c: referentiel.delai_affiche(c, "urgente"),
+        ),
+        Column(
+            "delai_normale",
+            label=_("Délai, normale"),
+            accessor=lambda c: referentiel.delai_affiche(c, "normale"),
+        ),
+        Column("champs", label=_("Questions complémentaires"), accessor="get_champs_display"),
+        BooleanColumn("active", label=_("Proposée"), sort_key="active"),
+        Column("ordre", label=_("Ordre"), sort_key="ordre"),
+    ]
+    list_filter = ["active"]
+    search_fields = ["libelle", "code"]
+    ordering = ["ordre", "libelle"]
+    inspect_view_fields = [
+        "libelle",
+        "slug",
+        "code",
+        "description",
+        "delai_urgente",
+        "delai_normale",
+        "champs",
+        "active",
+        "ordre",
+    ]
+
+    def get_form_class(self, for_update=False):
+        if for_update:
+            return referentiel.CategorieModificationForm
+        return referentiel.CategorieForm
+
+
+class EquipeViewSet(MessagerieViewSet):
+    model = Equipe
+    name = "messagerie_equipes"
+    url_prefix = "messagerie/equipes"
+    icon = "group"
+    menu_label = _("Équipes")
+    # Demandes and experts belong to a team: it is renamed, never deleted.
+    actions_exclues = ("delete",)
+    index_view_class = referentiel.EquipeIndexView
+    list_display = [
+        "nom",
+        "email",
+        Column("nombre_experts", label=_("Experts actifs"), sort_key="nombre_experts"),
+        Column("superviseurs", label=_("Superviseurs"), accessor=referentiel.superviseurs_affiches),
+    ]
+    search_fields = ["nom"]
+    ordering = "nom"
+    inspect_view_fields = ["nom", "email", "superviseurs"]
+
+    def get_form_class(self, for_update=False):
+        return referentiel.EquipeForm
+
+
+class ExpertViewSet(MessagerieViewSet):
+    model = Expert
+    name = "messagerie_experts"
+    url_prefix = "messagerie/experts"
+    icon = "user"
+    menu_label = _("Experts")
+    # Demandes and routing history name the expert: an expert is deactivated, never deleted.
+    actions_exclues = ("delete",)
+    index_view_class = referentiel.ExpertIndexView
+    list_display = [
+        Column(
+            "utilisateur",
+            label=_("Expert"),
+            accessor=lambda e: e.utilisateur.get_full_name() or e.utilisateur.email,
+            sort_key="utilisateur__last_name",
+        ),
+        Column("email", label=_("Adresse e-mail"), accessor="utilisateur.email"),
+        Column("equipe", label=_("Équipe"), accessor="equipe.nom", sort_key="equipe__nom"),
+        Column("demandes_ouvertes", label=_("Demandes ouvertes"), sort_key="demandes_ouvertes"),
+        BooleanColumn("actif", label=_("Actif"), sort_key="actif"),
+    ]
+    filterset_class = referentiel.ExpertFilterSet
+    search_fields = ["utilisateur__first_name", "utilisateur__last_name", "utilisateur__email"]
+    ordering = ["utilisateur__last_name", "utilisateur__first_name"]
+    inspect_view_fields = ["utilisateur", "equipe", "actif"]
+
+    def get_form_class(self, for_update=False):
+        if for_update:
+            return referentiel.ExpertModificationForm
+        return referentiel.ExpertForm
+
+
+class AbsenceViewSet(MessagerieViewSet):
+    model = Absence
+    name = "messagerie_absences"
+    url_prefix = "messagerie/absences"
+    icon = "date"
+    menu_label = _("Absences")
+    index_view_class = referentiel.AbsenceIndexView
+    list_display = [
+        Column("expert", label=_("Expert"), sort_key="expert__utilisateur__last_name"),
+        DateColumn("debut", label=_("Début"), sort_key="debut"),
+        DateColumn("fin", label=_("Fin"), sort_key="fin"),
+        Column("suppleant", label=_("Suppléant")),
+        Column(
+            "en_cours",
+            label=_("Période"),
+            accessor=referentiel.periode_absence,
+        ),
+        "motif",
+    ]
+    filterset_class = referentiel.AbsenceFilterSet
+    search_fields = ["expert__utilisateur__last_name", "expert__utilisateur__first_name", "motif"]
+    ordering = "-debut"
+    inspect_view_fields = ["expert", "debut", "fin", "suppleant", "motif"]
+
+    def get_form_class(self, for_update=False):
+        return referentiel.AbsenceForm
+
+
+class RegleRoutageViewSet(MessagerieViewSet):
+    model = RegleRoutage
+    name = "messagerie_regles"
+    url_prefix = "messagerie/regles"
+    icon = "redirect"
+    menu_label = _("Règles de routage")
+    # Routing decisions point to their rule: a rule is deactivated, never deleted.
+    actions_exclues = ("delete",)
+    index_view_class = referentiel.RegleIndexView
+    add_view_class = referentiel.RegleCreateView
+    edit_view_class = referentiel.RegleEditView
+    list_display = [
+        "code",
+        Column("categorie", label=_("Catégorie"), accessor=lambda r: _toutes(r.categorie)),
+        Column("territoire", label=_("Territoire"), accessor=referentiel.territoire_affiche),
+        Column("titulaire", label=_("Titulaire")),
+        Column("suppleant", label=_("Suppléant")),
+        BooleanColumn("active", label=_("Active"), sort_key="active"),
+    ]
+    filterset_class = referentiel.RegleFilterSet
+    search_fields = ["code", "partenaire__nom"]
+    ordering = "code"
+    inspect_view_fields = [
+        "code",
+        "categorie",
+        "partenaire",
+        "departement",
+        "titulaire",
+        "suppleant",
+        "active",
+    ]
+
+    def get_form_class(self, for_update=False):
+        return referentiel.RegleRoutageForm
+
+
+class ReponseTypeViewSet(MessagerieViewSet):
+    model = ReponseType
+    name = "messagerie_reponses_types"
+    url_prefix = "messagerie/reponses-types"
+    icon = "openquote"
+    menu_label = _("Réponses types")
+    index_view_class = referentiel.ReponseTypeIndexView
+    list_display = [
+        "titre",
+        Column("equipe", label=_("Équipe"), accessor="equipe.nom", sort_key="equipe__nom"),
+        Column("categorie", label=_("Catégorie"), accessor=lambda r: _toutes(r.categorie)),
+    ]
+    list_filter = ["equipe", "categorie"]
+    search_fields = ["titre", "corps"]
+    ordering = ["equipe__nom", "titre"]
+    inspect_view_fields = ["titre", "equipe", "categorie", "corps"]
+
+    def get_form_class(self, for_update=False):
+        return referentiel.ReponseTypeForm
+
+
+class MessagerieGroupe(ViewSetGroup):
+    menu_label = _("Messagerie")
+    menu_icon = "mail"
+    menu_order = 160
+    items = (
+        CategorieViewSet,
+        EquipeViewSet,
+        ExpertViewSet,
+        AbsenceViewSet,
+        RegleRoutageViewSet,
+        ReponseTypeViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def messagerie_viewsets():
+    return MessagerieGroupe()
+
+
