@@ -1,11 +1,13 @@
 """The partner's form in a real Chromium: what the script shows and hides, then a demande sent
 with a PDF and the expert's answer read on its page. No console error, no CSP violation."""
 
+import os
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from demandes import services
 from demandes.models import Demande
 from tests.conftest import connecter_verifie
 from tests.demandes.conftest import NIR, PDF
@@ -22,10 +24,19 @@ def _orm_pendant_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture
-def page(navigateur, live_server, agent_a):
-    """A browser logged in as agent A (the login journey has its own browser tests)."""
-    client = connecter_verifie(Client(), agent_a)
+CAPTURES = Path(os.environ.get("CAPTURES_NAVIGATEUR", "/tmp/captures-navigateur"))  # noqa: S108
+
+
+def capturer(page, nom: str) -> None:
+    """Screenshot of a key page, kept as a test artefact for reviewers (not asserted)."""
+    CAPTURES.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(CAPTURES / f"{nom}.png"), full_page=True)
+
+
+def contexte_connecte(navigateur, live_server, utilisateur):
+    """A browser context logged in (second factor verified) as this person; the login journey
+    itself has its own browser tests."""
+    client = connecter_verifie(Client(), utilisateur)
     contexte = navigateur.new_context(locale="fr-FR", base_url=live_server.url)
     contexte.set_default_timeout(10_000)
     contexte.add_cookies(
@@ -37,6 +48,13 @@ def page(navigateur, live_server, agent_a):
             }
         ]
     )
+    return contexte
+
+
+@pytest.fixture
+def page(navigateur, live_server, agent_a):
+    """A browser logged in as agent A."""
+    contexte = contexte_connecte(navigateur, live_server, agent_a)
     page = contexte.new_page()
     page.erreurs = []
     page.on("console", lambda m: m.type == "error" and page.erreurs.append(m.text))
@@ -45,7 +63,9 @@ def page(navigateur, live_server, agent_a):
     contexte.close()
 
 
-def test_formulaire_puis_reponse_de_l_expert(page, regle_generale, titulaire):
+def test_formulaire_puis_reponse_de_l_expert(
+    page, navigateur, live_server, regle_generale, titulaire
+):
     page.goto("/demandes/nouvelle/?categorie=css")
     expect(page.get_by_role("radio", name="Complémentaire santé solidaire")).to_be_checked()
 
@@ -89,15 +109,30 @@ def test_formulaire_puis_reponse_de_l_expert(page, regle_generale, titulaire):
     expect(page.get_by_role("link", name="Télécharger « avis.pdf »")).to_be_visible()
     assert demande.urgence == "urgente"
 
-    services.message_cpam_envoyer(
-        demande=demande, auteur=titulaire.utilisateur, corps="Les droits sont rouverts."
-    )
+    capturer(page, "demande-envoyee")
+
+    # The expert works it in the back-office: opens it from the inbox, downloads nothing,
+    # answers; the demande goes "en cours".
+    contexte_expert = contexte_connecte(navigateur, live_server, titulaire.utilisateur)
+    expert = contexte_expert.new_page()
+    expert.goto("/admin/demandes/")
+    expert.get_by_role("link", name=demande.reference).click()
+    expect(expert).to_have_url(f"/admin/demandes/{demande.reference}/")
+    expect(expert.get_by_role("link", name="avis.pdf")).to_be_visible()
+    expert.locator("#action-repondre textarea").fill("Les droits sont rouverts.")
+    expert.get_by_role("button", name="Envoyer la réponse").click()
+    expect(expert.get_by_text("Les droits sont rouverts.").first).to_be_visible()
+    capturer(expert, "ecran-expert")
+    contexte_expert.close()
+    demande.refresh_from_db()
+    assert demande.statut == Demande.Statut.EN_COURS and demande.repondue_le is not None
     page.get_by_role("link", name="Retour à mes demandes").click()
     ligne = page.get_by_role("row", name=demande.reference)
     expect(ligne).to_contain_text("Nouveau")
     ligne.get_by_role("link", name=demande.reference).click()
     expect(page.get_by_role("article").last).to_contain_text("Les droits sont rouverts.")
     expect(page.get_by_role("article").last).to_contain_text("CPAM — Claire Titulaire")
+    capturer(page, "reponse-lue")
     assert page.erreurs == []
 
 
