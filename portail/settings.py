@@ -275,6 +275,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.resume_quotidien_envoyer",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Training reminders 7 days and 1 day before, each sent once (stamped).
+    "formations-rappels": {
+        "task": "formations.tasks.rappels_envoyer",
+        "schedule": crontab(minute=10),
+    },
+    "formations-sessions-terminees": {
+        "task": "formations.tasks.sessions_terminees_realiser",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 # Demandes: service levels in business minutes (Monday–Friday 8:30–17:30, 540 a day).

@@ -25,6 +25,8 @@ PUBLIQUES = {
     "/invitation/x/",
     "/devenir-partenaire/",
     "/devenir-partenaire/merci/",
+    # The personal calendar feed: its private token is the key (404 without a valid one).
+    "/formations/calendrier/x.ics",
 }
 
 EXEMPLES = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": "0" * 32}
@@ -95,7 +97,10 @@ def test_mot_de_passe_sans_code_renvoye_vers_le_code(client, agent):
         assert response["Location"] == "/connexion/code/", chemin
 
 
-@pytest.mark.parametrize("chemin", sorted(PUBLIQUES - {"/deconnexion/", "/invitation/x/"}))
+@pytest.mark.parametrize(
+    "chemin",
+    sorted(PUBLIQUES - {"/deconnexion/", "/invitation/x/", "/formations/calendrier/x.ics"}),
+)
 def test_pages_publiques_accessibles_sans_compte(client, chemin):
     assert client.get(chemin).status_code == 200
 

@@ -1,0 +1,15 @@
+"""Celery entry points of trainings: reminders and closing past sessions (thin, idempotent)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(ignore_result=True)
+def rappels_envoyer() -> int:
+    return services.rappels_envoyer()
+
+
+@shared_task(ignore_result=True)
+def sessions_terminees_realiser() -> int:
+    return services.sessions_terminees_realiser()
