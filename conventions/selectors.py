@@ -98,10 +98,10 @@ def est_personnel_cpam(utilisateur) -> bool:
         return False
     if utilisateur.is_superuser:
         return True
-    return any(groupe.name in roles.PERSONNEL_CPAM for groupe in _groupes(utilisateur))
+    return any(groupe.name in roles.PERSONNEL_CPAM for groupe in groupes_de(utilisateur))
 
 
-def _groupes(utilisateur):
+def groupes_de(utilisateur):
     # Cached on the user object, which lives for one request only.
     if not hasattr(utilisateur, "_groupes_cache"):
         utilisateur._groupes_cache = list(utilisateur.groups.all())

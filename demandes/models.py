@@ -243,7 +243,13 @@ class RegleRoutage(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.code:
-            self.code = self.code_calcule()
+            # Suffixed when an older (inactive) rule already took the computed code.
+            base = code = self.code_calcule()
+            rang = 1
+            while RegleRoutage.objects.filter(code=code).exclude(pk=self.pk).exists():
+                rang += 1
+                code = f"{base}-{rang}"
+            self.code = code
         super().save(*args, **kwargs)
 
     def code_calcule(self) -> str:

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from conventions.models import Adhesion, Service
-from conventions.selectors import acces_portail, est_personnel_cpam
+from conventions.selectors import acces_portail, est_personnel_cpam, groupes_de
 from portail import roles
 
 from .models import Avis, Categorie, DecisionRoutage, Demande, Expert, Message, PieceJointe
@@ -102,7 +102,7 @@ def expert_de(utilisateur) -> Expert | None:
 def voit_toutes_les_demandes(utilisateur) -> bool:
     return utilisateur.is_superuser or (
         est_personnel_cpam(utilisateur)
-        and any(g.name == roles.SUPERVISEUR_CPAM for g in utilisateur.groups.all())
+        and any(g.name == roles.SUPERVISEUR_CPAM for g in groupes_de(utilisateur))
     )
 
 

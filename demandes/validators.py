@@ -81,7 +81,10 @@ def fichier_valider(fichier) -> tuple[str, str]:
     if fichier.size > settings.DEMANDES_TAILLE_MAX_FICHIER:
         raise ValidationError(
             _("« %(nom)s » dépasse la taille maximale de %(max)s Mo.")
-            % {"nom": nom, "max": settings.DEMANDES_TAILLE_MAX_FICHIER // (1024 * 1024)},
+            % {
+                "nom": nom,
+                "max": f"{settings.DEMANDES_TAILLE_MAX_FICHIER / 2**20:g}".replace(".", ","),
+            },
             code="taille",
         )
     if fichier.size == 0:

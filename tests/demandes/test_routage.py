@@ -172,3 +172,9 @@ def test_une_decision_coute_quelques_requetes_quel_que_soit_le_nombre_de_regles(
         for slug in ("css", "ame", "affiliation")
     )
     assert requetes() == avant <= 3
+
+
+def test_code_calcule_suffixe_si_une_ancienne_regle_le_porte(titulaire):
+    ancienne = RegleRoutage.objects.create(departement="37", titulaire=titulaire, active=False)
+    nouvelle = RegleRoutage.objects.create(departement="37", titulaire=titulaire)
+    assert (ancienne.code, nouvelle.code) == ("D37-TOUT", "D37-TOUT-2")
