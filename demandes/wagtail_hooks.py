@@ -298,3 +298,4 @@ def messagerie_viewsets():
     return MessagerieGroupe()
 
 
+from .tableaux import hooks  # noqa: E402, F401

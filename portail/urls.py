@@ -60,6 +60,7 @@ urlpatterns = [
     path("", include((comptes, "portail"))),
     path("", include("conventions.urls")),
     path("", include("demandes.urls")),
+    path("", include("demandes.tableaux.urls")),
     path("", include("formations.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
