@@ -639,3 +639,9 @@ def test_graphiques_accessibles_et_sans_injection():
     assert svg.count("<rect") == 30 and ">29</text>" in svg and 'text-anchor="end"' in svg
     vide = str(graphiques.graphique_colonnes(identifiant="v", titre="Vide", barres=[]))
     assert "Aucune donnée" in vide
+
+
+def test_la_page_de_la_structure_mene_au_tableau_de_bord(client, referent_a, structure_a):
+    connecter_verifie(client, referent_a)
+    page = client.get(f"/structure/{structure_a.pk}/").content.decode()
+    assert f'href="/structure/{structure_a.pk}/tableau-de-bord/"' in page
