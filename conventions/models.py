@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from portail.models import TraceTransition
+
 from .validators import valider_siret
 
 valider_code_postal = RegexValidator(
@@ -169,7 +171,7 @@ class Convention(models.Model):
         return getattr(self, f"ouvre_{service}")
 
 
-class TransitionConvention(models.Model):
+class TransitionConvention(TraceTransition):
     """Trace of every status change: who (none for the automatic expiry), when, why."""
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="transitions")
@@ -177,16 +179,6 @@ class TransitionConvention(models.Model):
         _("ancien statut"), max_length=20, choices=Convention.Statut.choices, blank=True
     )
     vers = models.CharField(_("nouveau statut"), max_length=20, choices=Convention.Statut.choices)
-    auteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("auteur"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    motif = models.CharField(_("motif"), max_length=500, blank=True)
-    date = models.DateTimeField(_("date"), default=timezone.now)
 
     class Meta:
         verbose_name = _("changement de statut")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire, valider_departement
+from portail.models import TraceTransition
 
 from .calendrier import MINUTES_PAR_JOUR
 
@@ -509,17 +510,14 @@ class DecisionRoutage(models.Model):
         return self.motif
 
 
-class TransitionDemande(models.Model):
+class TransitionDemande(TraceTransition):
     demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="transitions")
-    de = models.CharField(max_length=12, choices=Demande.Statut.choices)
-    vers = models.CharField(max_length=12, choices=Demande.Statut.choices)
-    auteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    date = models.DateTimeField(default=timezone.now)
+    de = models.CharField(_("ancien statut"), max_length=12, choices=Demande.Statut.choices)
+    vers = models.CharField(_("nouveau statut"), max_length=12, choices=Demande.Statut.choices)
 
-    class Meta:
-        ordering = ["date", "pk"]
+    class Meta(TraceTransition.Meta):
+        verbose_name = _("changement de statut d'une demande")
+        verbose_name_plural = _("changements de statut des demandes")
 
     def __str__(self):
         return f"{self.demande} : {self.de} → {self.vers}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire
 from portail import roles
+from portail.models import TraceTransition
 
 # Registration to a session closes this long before it starts: the list is then stable.
 DELAI_CLOTURE = timedelta(hours=24)
@@ -320,7 +321,7 @@ class Inscription(models.Model):
         return self.inscrit_par_id is not None and self.inscrit_par_id != self.agent_id
 
 
-class EvenementInscription(models.Model):
+class EvenementInscription(TraceTransition):
     """Trace of every change of a registration: who (none when automatic), when, why."""
 
     inscription = models.ForeignKey(
@@ -330,16 +331,6 @@ class EvenementInscription(models.Model):
         _("ancien état"), max_length=15, choices=Inscription.Etat.choices, blank=True
     )
     vers = models.CharField(_("nouvel état"), max_length=15, choices=Inscription.Etat.choices)
-    auteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("auteur"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    motif = models.CharField(_("motif"), max_length=500, blank=True)
-    date = models.DateTimeField(_("date"), default=timezone.now)
 
     class Meta:
         verbose_name = _("changement d'une inscription")

@@ -139,6 +139,26 @@ class Courriel(models.Model):
         return self.sujet
 
 
+class TraceTransition(models.Model):
+    """Base of the traces of a lifecycle (conventions, demandes, registrations): who (none when
+    automatic), when, why. Each subclass adds its object and its `de` / `vers` states."""
+
+    auteur = models.ForeignKey(
+        Utilisateur,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    motif = models.CharField(_("motif"), max_length=500, blank=True)
+    date = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["date", "pk"]
+
+
 class JournalQuerySet(models.QuerySet):
     """The journal is append-only: bulk updates and deletes are refused too."""
 
