@@ -449,56 +449,56 @@ def _sans_reponse():
     return {"repondue_le__isnull": True, "statut__in": [Statut.NOUVELLE, Statut.EN_COURS]}
 
 
-def alertes_delai_envoyer(*, instant=None) -> int:
-    """Tell the assigned expert when 75 % of the first-answer delay is used."""
-    instant = instant or timezone.now()
+def _balayer(*, tampon: str, echeance: dict, conditions: dict, prevenir, instant) -> int:
+    """Send one kind of reminder for every demande due: claim its stamp, then notify."""
     envoyees = 0
-    ids = Demande.objects.filter(
-        alerte_envoyee_le__isnull=True, seuil_alerte__lte=instant, **_sans_reponse()
-    ).values_list("pk", flat=True)
-    for pk in ids.iterator():
+    ids = Demande.objects.filter(**{f"{tampon}__isnull": True}, **echeance, **conditions)
+    for pk in ids.values_list("pk", flat=True).iterator():
         with transaction.atomic():
-            if _reclamer(pk, "alerte_envoyee_le", instant, **_sans_reponse()):
-                notifications.alerte_delai(
+            if _reclamer(pk, tampon, instant, **conditions):
+                prevenir(
                     Demande.objects.select_related(
-                        "categorie", "equipe", "expert__utilisateur"
+                        "categorie", "equipe", "expert__utilisateur", "auteur", "partenaire"
                     ).get(pk=pk)
                 )
                 envoyees += 1
     return envoyees
 
 
+def alertes_delai_envoyer(*, instant=None) -> int:
+    """Tell the assigned expert when 75 % of the first-answer delay is used."""
+    instant = instant or timezone.now()
+    return _balayer(
+        tampon="alerte_envoyee_le",
+        echeance={"seuil_alerte__lte": instant},
+        conditions=_sans_reponse(),
+        prevenir=notifications.alerte_delai,
+        instant=instant,
+    )
+
+
 def escalades_envoyer(*, instant=None) -> int:
     """Tell the team's superviseurs when the first-answer delay is exceeded."""
     instant = instant or timezone.now()
-    envoyees = 0
-    ids = Demande.objects.filter(
-        escalade_le__isnull=True, echeance__lte=instant, **_sans_reponse()
-    ).values_list("pk", flat=True)
-    for pk in ids.iterator():
-        with transaction.atomic():
-            if _reclamer(pk, "escalade_le", instant, **_sans_reponse()):
-                notifications.escalade(Demande.objects.select_related("equipe").get(pk=pk))
-                envoyees += 1
-    return envoyees
+    return _balayer(
+        tampon="escalade_le",
+        echeance={"echeance__lte": instant},
+        conditions=_sans_reponse(),
+        prevenir=notifications.escalade,
+        instant=instant,
+    )
 
 
 def relances_partenaires_envoyer(*, instant=None) -> int:
     """Remind the partner of a demande "en attente" for 5 business days."""
     instant = instant or timezone.now()
-    envoyees = 0
-    conditions = {"statut": Statut.EN_ATTENTE}
-    ids = Demande.objects.filter(
-        relance_envoyee_le__isnull=True, relance_partenaire_a__lte=instant, **conditions
-    ).values_list("pk", flat=True)
-    for pk in ids.iterator():
-        with transaction.atomic():
-            if _reclamer(pk, "relance_envoyee_le", instant, **conditions):
-                notifications.relance_partenaire(
-                    Demande.objects.select_related("auteur", "partenaire").get(pk=pk)
-                )
-                envoyees += 1
-    return envoyees
+    return _balayer(
+        tampon="relance_envoyee_le",
+        echeance={"relance_partenaire_a__lte": instant},
+        conditions={"statut": Statut.EN_ATTENTE},
+        prevenir=notifications.relance_partenaire,
+        instant=instant,
+    )
 
 
 def demandes_resolues_cloturer(*, instant=None) -> int:
