@@ -7,9 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 def groupes_roles_assurer(sender, apps=None, **kwargs):
-    """Role groups come from a data migration; a database flush (tests on a live server)
-    empties them, so they are ensured again, idempotently, after every migrate or flush."""
-    import_module("portail.migrations.0002_groupes_roles").creer_groupes(apps or global_apps, None)
+    """Role groups and their permissions come from data migrations; a database flush (tests on
+    a live server) empties them, so they are ensured again, idempotently, after every migrate or
+    flush."""
+    apps = apps or global_apps
+    import_module("portail.migrations.0002_groupes_roles").creer_groupes(apps, None)
+    import_module("portail.migrations.0004_protection_donnees").accorder(apps, None)
 
 
 class PortailConfig(AppConfig):

@@ -214,6 +214,9 @@ class EntreeJournal(models.Model):
         verbose_name_plural = _("journal des accès")
         ordering = ["-horodatage", "-pk"]
         indexes = [models.Index(fields=["utilisateur", "horodatage"])]
+        permissions = [
+            ("consulter_journal", _("Consulter et exporter le journal des accès")),
+        ]
 
     def __str__(self):
         return f"{self.horodatage:%Y-%m-%d %H:%M} {self.action} {self.reference}"
@@ -225,3 +228,96 @@ class EntreeJournal(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Le journal des accès ne se supprime que par la purge.")
+
+
+#: What the "Données personnelles" page says until a superviseur edits it. Stored on first
+#: display (not as field defaults, so that rewording them needs no migration).
+REGISTRE_PAR_DEFAUT = {
+    "finalites": (
+        "Permettre aux structures partenaires ayant signé une convention avec la CPAM "
+        "(France Services, CCAS et CIAS, associations, services sociaux) de consulter les "
+        "contenus de référence et de transmettre à un expert de la CPAM des demandes urgentes "
+        "d'accès aux droits pour les assurés qu'elles accompagnent, puis d'en suivre le "
+        "traitement par messagerie sécurisée.\n\n"
+        "Organiser les formations des agents partenaires (inscriptions, liste d'attente, "
+        "présence).\n\n"
+        "Sécuriser le portail : gestion des comptes, double authentification et journal des "
+        "accès aux données personnelles.\n\n"
+        "Produire des statistiques anonymes sur le partenariat (bilan annuel de la CPAM)."
+    ),
+    "donnees": (
+        "Comptes des utilisateurs (agents partenaires et personnel de la CPAM) : nom, prénom, "
+        "adresse e-mail et téléphone professionnels, structure de rattachement et rôle, "
+        "événements de sécurité du compte.\n\n"
+        "Demandes : pour l'assuré concerné, NIR, nom, prénom, date de naissance, situation "
+        "utile au traitement, recueil de son consentement ; messages échangés et pièces "
+        "jointes. Seules les informations nécessaires à la demande sont collectées.\n\n"
+        "Inscriptions aux formations : session choisie, état de l'inscription, présence.\n\n"
+        "Journal des accès : personne, date et heure, action, référence de la demande, "
+        "adresse IP. Ni mot de passe ni contenu des messages."
+    ),
+    "destinataires": (
+        "Les experts et superviseurs de la CPAM habilités, pour les demandes qui leur sont "
+        "confiées.\n\n"
+        "Les agents de la structure partenaire qui a transmis la demande, et son référent.\n\n"
+        "Aucune donnée n'est transmise à des tiers ni utilisée à des fins commerciales."
+    ),
+    "durees": (
+        "Demandes : les pièces jointes sont supprimées et les données de l'assuré anonymisées "
+        "à l'issue de la durée de conservation qui suit leur clôture (indiquée ci-dessous) ; "
+        "seules des statistiques anonymes sont conservées.\n\n"
+        "Journal des accès : 12 mois.\n\n"
+        "Comptes : tant que la personne a un rôle sur le portail ; un compte désactivé n'a "
+        "plus aucun accès.\n\n"
+        "Inscriptions aux formations : le temps de la campagne de formation et de son bilan."
+    ),
+    "droits": (
+        "Vous disposez d'un droit d'accès, de rectification, d'effacement, de limitation et "
+        "d'opposition sur les données qui vous concernent. Depuis votre espace, vous pouvez "
+        "télécharger les données que le portail détient sur vous (rubrique « Sécurité du "
+        "compte »).\n\n"
+        "Pour exercer vos droits, adressez-vous au délégué à la protection des données de la "
+        "CPAM. Si vous estimez, après l'avoir contacté, que vos droits ne sont pas respectés, "
+        "vous pouvez adresser une réclamation à la CNIL (www.cnil.fr)."
+    ),
+    "contact_dpo": (
+        "Délégué à la protection des données de la CPAM — dpo@cpam-exemple.fr\n"
+        "(adresse d'exemple, à remplacer par le contact réel du délégué)"
+    ),
+}
+
+
+class RegistreTraitement(models.Model):
+    """The processing register shown on the "Données personnelles" page: one row (pk 1),
+    edited by superviseurs. Plain text; blank lines separate paragraphs."""
+
+    finalites = models.TextField(_("finalités du traitement"))
+    donnees = models.TextField(_("données traitées"))
+    destinataires = models.TextField(_("destinataires"))
+    durees = models.TextField(_("durées de conservation"))
+    droits = models.TextField(_("vos droits"))
+    contact_dpo = models.TextField(_("contact du délégué à la protection des données"))
+    modifie_le = models.DateTimeField(_("modifié le"), null=True, blank=True, editable=False)
+    modifie_par = models.ForeignKey(
+        Utilisateur,
+        verbose_name=_("modifié par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("registre des traitements")
+        verbose_name_plural = _("registre des traitements")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a single register
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Le registre des traitements ne se supprime pas.")

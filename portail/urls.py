@@ -21,6 +21,7 @@ comptes = [
         name="codes_secours_regenerer",
     ),
     path("compte/securite/appareil/", views.appareil_remplacer, name="appareil_remplacer"),
+    path("compte/mes-donnees/", views.mes_donnees, name="mes_donnees"),
     path(
         "compte/securite/confirmer-mot-de-passe/",
         views.reauthentification,
@@ -45,7 +46,7 @@ comptes = [
     ),
     path(
         "donnees-personnelles/",
-        views.page_statique("portail/pages/donnees_personnelles.html"),
+        views.donnees_personnelles,
         name="donnees_personnelles",
     ),
     path(

@@ -1,6 +1,7 @@
 """HTTP views of the portal shell: home, login with second factor, account security, health."""
 
 import functools
+import json
 from base64 import b32encode
 from datetime import datetime
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import selectors, services
+from .donnees_personnelles import donnees_de, registre_traitement
 from .forms import (
     CodeForm,
     CodeTotpForm,
@@ -29,8 +31,9 @@ from .forms import (
     DemandeMotDePasseForm,
     MotDePasseForm,
 )
+from .journal import journaliser
 from .middleware import vue_etape_connexion, vue_publique
-from .models import EvenementSecurite
+from .models import EntreeJournal, EvenementSecurite
 
 CLE_SUIVANT = "portail_connexion_suivant"
 CLE_CODES_A_AFFICHER = "portail_codes_secours_a_afficher"
@@ -308,3 +311,29 @@ def sante(request):
     response = JsonResponse({"statut": "ok" if statut == 200 else "dégradé", **etat}, status=statut)
     response["Cache-Control"] = "no-store"
     return response
+
+
+# Personal data (RGPD) ----------------------------------------------------------------------------
+
+
+@vue_publique
+def donnees_personnelles(request):
+    """The processing register as edited by superviseurs, with the retention in force."""
+    contexte = {
+        "registre": registre_traitement(),
+        "conservation_mois": settings.DEMANDES_CONSERVATION_MOIS,
+    }
+    return render(request, "portail/pages/donnees_personnelles.html", contexte)
+
+
+def mes_donnees(request):
+    """The data the portal holds about the person, downloaded as JSON (POST); the download is
+    journalled."""
+    if request.method != "POST":
+        return render(request, "portail/mes_donnees.html")
+    contenu = json.dumps(donnees_de(utilisateur=request.user), ensure_ascii=False, indent=2)
+    journaliser(action=EntreeJournal.Action.EXPORT, request=request, detail="données personnelles")
+    reponse = HttpResponse(contenu, content_type="application/json; charset=utf-8")
+    reponse["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
+    reponse["Cache-Control"] = "no-store"
+    return reponse

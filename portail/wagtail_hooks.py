@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_views
+from . import admin_journal, admin_views
 
 
 @hooks.register("register_admin_urls")
@@ -26,4 +26,51 @@ class MenuSecurite(MenuItem):
 def menu_securite():
     return MenuSecurite(
         _("Sécurité des comptes"), reverse("portail_admin:comptes"), icon_name="lock", order=610
+    )
+
+
+# Data protection: the access journal and the processing register -------------------------------
+
+
+@hooks.register("register_admin_urls")
+def urls_protection_donnees():
+    journal = [
+        path("", admin_journal.JournalView.as_view(), name="recherche"),
+        path("export.csv", admin_journal.JournalExportView.as_view(), name="export"),
+    ]
+    registre = [path("", admin_journal.RegistreView.as_view(), name="modifier")]
+    return [
+        path("journal-des-acces/", include((journal, "journal_admin"))),
+        path("donnees-personnelles/", include((registre, "registre_admin"))),
+    ]
+
+
+class MenuAvecPermission(MenuItem):
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_settings_menu_item")
+def menu_journal():
+    return MenuAvecPermission(
+        _("Journal des accès"),
+        reverse("journal_admin:recherche"),
+        icon_name="list-ul",
+        order=620,
+        permission=admin_journal.PERMISSION_JOURNAL,
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def menu_registre():
+    return MenuAvecPermission(
+        _("Données personnelles"),
+        reverse("registre_admin:modifier"),
+        icon_name="doc-full",
+        order=630,
+        permission=admin_journal.PERMISSION_REGISTRE,
     )

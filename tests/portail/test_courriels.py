@@ -94,6 +94,9 @@ def test_le_balayage_laisse_une_minute_a_la_tache_normale():
 def test_planification_periodique_declaree_dans_le_code():
     from portail.celery import app
 
+    # What the worker does at start-up: load every app's tasks module (not left to the order
+    # in which other test files happened to import them).
+    app.loader.import_default_modules()
     taches = {entree["task"] for entree in app.conf.beat_schedule.values()}
     assert "portail.tasks.courriels_en_attente_envoyer" in taches
     assert "portail.tasks.sessions_expirees_purger" in taches
