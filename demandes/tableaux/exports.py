@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+
+from portail.formulaires import texte_sur
 
 from .selectors import TableauDeBord
 
@@ -20,7 +21,6 @@ NOMBRE = "nombre"
 POURCENTAGE = "%"
 MINUTES = "minutes ouvrées"
 # A text starting with one of these is read as a formula by spreadsheets (CSV injection).
-DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
 
 TYPE_CSV = "text/csv; charset=utf-8"
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -215,12 +215,6 @@ def nom_de_fichier(tdb: TableauDeBord, extension: str) -> str:
 
 
 # Cells -------------------------------------------------------------------------------------------
-
-
-def texte_sur(valeur: str) -> str:
-    """A text a spreadsheet will show as typed: no control character, no formula."""
-    valeur = ILLEGAL_CHARACTERS_RE.sub("", valeur)
-    return "'" + valeur if valeur.startswith(DEBUTS_DE_FORMULE) else valeur
 
 
 def cellule(valeur):

@@ -4,19 +4,17 @@ it), checked so that any input gives a page with its errors, never a server erro
 from datetime import date
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conventions.selectors import departements_des_partenaires
+from portail.formulaires import ChampDate
 
 from .selectors import Perimetre
 
 DUREE_MAX_ANNEES = 5
 # Bounds that keep date arithmetic (the day after the end) far from Python's limits.
-PREMIER_JOUR = date(2000, 1, 1)
-DERNIER_JOUR = date(2100, 12, 31)
 FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
@@ -31,29 +29,6 @@ def _annees_plus_tard(jour: date, annees: int) -> date:
         return jour.replace(year=jour.year + annees)
     except ValueError:  # 29 February
         return jour.replace(year=jour.year + annees, day=28)
-
-
-class ChampDate(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            input_formats=FORMATS,
-            required=False,
-            error_messages={
-                "invalid": gettext_lazy("Saisissez une date valide, par exemple 31/12/2025.")
-            },
-            **kwargs,
-        )
-
-    def validate(self, value):
-        super().validate(value)
-        if value and not PREMIER_JOUR <= value <= DERNIER_JOUR:
-            raise ValidationError(
-                _("Choisissez une date entre le %(debut)s et le %(fin)s.")
-                % {"debut": f"{PREMIER_JOUR:%d/%m/%Y}", "fin": f"{DERNIER_JOUR:%d/%m/%Y}"},
-                code="hors_bornes",
-            )
 
 
 class PeriodeForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
+from portail.formulaires import texte_sur
 from portail.pdf import pdf_simple
 
 from .. import selectors
@@ -22,11 +23,6 @@ from .sessions import POLITIQUE_INSCRIPTIONS, SessionMixin
 
 def _nom(utilisateur) -> str:
     return f"{utilisateur.last_name.upper()} {utilisateur.first_name}".strip() or utilisateur.email
-
-
-def _cellule(valeur: str) -> str:
-    """No spreadsheet formula smuggled in a name (cells starting with = + - @ are quoted)."""
-    return "'" + valeur if valeur[:1] in ("=", "+", "-", "@", "\t", "\r") else valeur
 
 
 def _court(texte: str, longueur: int) -> str:
@@ -60,9 +56,9 @@ class FeuilleEmargementView(SessionMixin, PermissionCheckedMixin, View):
         for inscription in inscriptions:
             ecrivain.writerow(
                 [
-                    _cellule(inscription.agent.last_name),
-                    _cellule(inscription.agent.first_name),
-                    _cellule(inscription.partenaire.nom),
+                    texte_sur(inscription.agent.last_name),
+                    texte_sur(inscription.agent.first_name),
+                    texte_sur(inscription.partenaire.nom),
                     inscription.partenaire.departement,
                     inscription.get_etat_display(),
                     "",

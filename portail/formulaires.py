@@ -1,0 +1,49 @@
+"""Form pieces and export helpers shared by the back-office screens (journal, dashboards,
+attendance sheets)."""
+
+import re
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Bounds that keep date arithmetic (the day after the end, the UTC offset) far from Python's.
+PREMIER_JOUR = date(2000, 1, 1)
+DERNIER_JOUR = date(2100, 12, 31)
+# A text starting with one of these is read as a formula by spreadsheets (CSV injection).
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+# Control characters a spreadsheet cell cannot hold.
+CARACTERES_INTERDITS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
+class ChampDate(forms.DateField):
+    """An optional date typed as 2025-12-31 (date picker) or 31/12/2025, within sane bounds."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+            required=False,
+            error_messages={
+                "invalid": gettext_lazy("Saisissez une date valide, par exemple 31/12/2025.")
+            },
+            **kwargs,
+        )
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not PREMIER_JOUR <= value <= DERNIER_JOUR:
+            raise ValidationError(
+                _("Choisissez une date entre le %(debut)s et le %(fin)s.")
+                % {"debut": f"{PREMIER_JOUR:%d/%m/%Y}", "fin": f"{DERNIER_JOUR:%d/%m/%Y}"},
+                code="hors_bornes",
+            )
+
+
+def texte_sur(valeur) -> str:
+    """A text a spreadsheet shows as typed: no control character, no formula."""
+    texte = CARACTERES_INTERDITS.sub("", "" if valeur is None else str(valeur))
+    return "'" + texte if texte.startswith(DEBUTS_DE_FORMULE) else texte
