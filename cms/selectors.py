@@ -64,6 +64,7 @@ def _accueil_demandes(request) -> dict:
         "messagerie": True,
         "compteurs_demandes": demandes.compteurs_partenaire(request.user, acces),
         "demandes_ouvertes": demandes.demandes_accueil_partenaire(request.user, acces),
+        "avis_demandes": demandes.avis_non_lus(request.user),
     }
 
 

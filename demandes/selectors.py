@@ -253,13 +253,10 @@ def piece_visible(utilisateur, uuid, reference: str) -> PieceJointe | None:
     )
 
 
-def avis_non_lus(utilisateur) -> int:
-    return Avis.objects.filter(destinataire=utilisateur, lu_le__isnull=True).count()
-
-
-def avis_recents(utilisateur, nombre: int = 20) -> list[Avis]:
+def avis_non_lus(utilisateur, nombre: int = 5) -> list[Avis]:
+    """The in-portal notices the person has not seen yet (read when the demande is opened)."""
     return list(
-        Avis.objects.filter(destinataire=utilisateur)
+        Avis.objects.filter(destinataire=utilisateur, lu_le__isnull=True)
         .select_related("demande")
         .only("texte", "cree_le", "lu_le", "demande__reference")[:nombre]
     )

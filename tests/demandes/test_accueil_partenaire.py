@@ -34,6 +34,10 @@ def test_demandes_ouvertes_et_en_attente_sur_l_accueil(
     assert page.index(attente.reference) < page.index("Affiliation en retard")
     assert "Dossier déjà réglé" not in page
     assert f'href="/demandes/{attente.reference}/"' in page
+    # The in-portal notice of the request for information, until the demande is opened.
+    assert f"La CPAM vous demande un complément sur {attente.reference}" in page
+    client.get(f"/demandes/{attente.reference}/")
+    assert "La CPAM vous demande un complément" not in texte(client.get("/"))
 
 
 def test_pas_de_section_demandes_sans_messagerie_ni_pour_la_cpam(
