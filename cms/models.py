@@ -295,8 +295,9 @@ class FlashInfoForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance and self.instance.departements:
-            self.initial["departements"] = ", ".join(self.instance.departements)
+        # The model holds a list; the field shows it as "37, 41" (and an empty list as nothing,
+        # never as "[]", which the validation below would then refuse).
+        self.initial["departements"] = ", ".join(getattr(self.instance, "departements", None) or [])
 
     def clean_departements(self):
         valeurs = [v.strip().upper() for v in self.cleaned_data["departements"].split(",")]

@@ -75,3 +75,19 @@ class DoubleAuthentificationMiddleware:
         if user_has_device(utilisateur, confirmed=True):
             return redirect("portail:verification")
         return redirect("portail:enrolement")
+
+
+class PolitiqueScriptsAdministrationMiddleware:
+    """Wagtail's editor still writes a few inline scripts (the date and time pickers of page
+    forms); the strict script policy of the portal would block them. Inline scripts are
+    allowed in the back-office only (reached by CPAM staff with two factors), never on the
+    partner and public pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/admin/"):
+            response._csp_update = {"script-src": ["'unsafe-inline'"]}
+        return response
