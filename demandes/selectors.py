@@ -293,9 +293,12 @@ def structures_pour_filtre_cpam(utilisateur) -> QuerySet:
     """Structures having at least one demande this person sees (the inbox filter)."""
     from conventions.models import Partenaire
 
+    # DISTINCT in the subquery: PostgreSQL then hashes the few structure ids of the person's
+    # demandes instead of probing every structure's demandes (a semi-join over the whole
+    # table at 300,000 demandes; see bench/RESULTS.md).
     return (
         Partenaire.objects.filter(
-            pk__in=demandes_visibles_cpam(utilisateur).values("partenaire_id")
+            pk__in=demandes_visibles_cpam(utilisateur).values("partenaire_id").distinct()
         )
         .only("pk", "nom")
         .order_by("nom")
