@@ -33,10 +33,12 @@ def accueil_assurer(sender, **kwargs):
     a live server) removes the whole page tree, so it is rebuilt here when missing."""
     from django.conf import settings
     from django.utils.translation import get_supported_language_variant
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Collection, Locale, Page, Site
 
     from .models import HomePage
 
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
     if HomePage.objects.exists():
         return
     locale, _ = Locale.objects.get_or_create(
