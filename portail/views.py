@@ -41,8 +41,13 @@ CLE_REAUTHENTIFICATION = "portail_reauthentification_le"
 
 
 def _url_sure(request, url: str | None, defaut: str) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path on this site only: `redirect()` would read "0" or "abc" as a view name (500).
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return defaut
