@@ -1,10 +1,12 @@
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.views import servir
 
 from . import views
+from .middleware import vue_publique
 
 comptes = [
     # The home is the Wagtail HomePage (public for visitors, personal for partners).
@@ -63,6 +65,11 @@ urlpatterns = [
     path("", include("demandes.urls")),
     path("", include("demandes.tableaux.urls")),
     path("", include("formations.urls")),
+    # One login for everybody (password then second factor): Wagtail's own form is never shown.
+    path(
+        "admin/login/",
+        vue_publique(RedirectView.as_view(pattern_name="portail:connexion", query_string=True)),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("cms.urls")),

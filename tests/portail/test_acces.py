@@ -27,6 +27,8 @@ PUBLIQUES = {
     "/devenir-partenaire/merci/",
     # The personal calendar feed: its private token is the key (404 without a valid one).
     "/formations/calendrier/x.ics",
+    # Wagtail's login form, replaced by a redirection to /connexion/.
+    "/admin/login/",
 }
 
 EXEMPLES = {"int": "1", "str": "x", "slug": "x", "path": "x/y", "uuid": "0" * 32}
@@ -99,7 +101,10 @@ def test_mot_de_passe_sans_code_renvoye_vers_le_code(client, agent):
 
 @pytest.mark.parametrize(
     "chemin",
-    sorted(PUBLIQUES - {"/deconnexion/", "/invitation/x/", "/formations/calendrier/x.ics"}),
+    sorted(
+        PUBLIQUES
+        - {"/deconnexion/", "/invitation/x/", "/formations/calendrier/x.ics", "/admin/login/"}
+    ),
 )
 def test_pages_publiques_accessibles_sans_compte(client, chemin):
     assert client.get(chemin).status_code == 200
@@ -167,3 +172,12 @@ def test_l_administration_n_appelle_aucun_service_tiers(client, superviseur):
     # Links to documentation are fine; nothing is loaded from another host.
     assert not re.search(r'src="https?://', contenu)
     assert not re.search(r'<link[^>]+href="https?://', contenu)
+
+
+def test_le_formulaire_de_connexion_de_wagtail_n_est_jamais_montre(client, agent):
+    """Everybody logs in through /connexion/ (password, then second factor)."""
+    reponse = client.get("/admin/login/?next=/admin/")
+    assert reponse.status_code == 302
+    assert reponse["Location"] == "/connexion/?next=/admin/"
+    connecter_verifie(client, agent)
+    assert client.get("/admin/login/").status_code == 302

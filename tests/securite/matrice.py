@@ -17,7 +17,7 @@ CPAM = ("expert", "expert_autre", "superviseur", "editeur", "formateur")
 ROLES = ("anonyme", *PARTENAIRES, *CPAM)
 
 # Outcomes other than a bare status code.
-CONNEXION = "connexion"  # 302 to /connexion/?next=...
+CONNEXION = "connexion"  # 302 to /connexion/ (with ?next= when a page was asked)
 REFUS = "403p"  # 403 with the partner page that explains why (conventions/acces_refuse.html)
 
 # Sample values for Wagtail's own routes (ids are numbers there, even behind <str:pk>).
@@ -25,10 +25,6 @@ EXEMPLES = {"int": "1", "str": "1", "slug": "x", "path": "x/y", "uuid": "0" * 32
 
 # Wagtail screens a partner may load: static assets of the admin, no data.
 WAGTAIL_SANS_DONNEES = {"wagtailadmin_sprite", "wagtailadmin_javascript_catalog"}
-# Wagtail's login form, shown to a signed-in person without admin access (anonymous visitors
-# are sent to /connexion/). It reveals nothing and a login there loses the verified second
-# factor (django-otp), but it should redirect like the rest: reported, not hidden.
-WAGTAIL_CONNEXION = "wagtailadmin_login"
 # Wagtail's own 500s, reachable by CPAM staff only, upstream behaviour kept on purpose:
 WAGTAIL_ERREURS_CONNUES = {
     # Wagtail's deliberate error page, to test error reporting.
@@ -140,7 +136,7 @@ def chemin(motif: Motif, ligne: Vue, objets: dict[str, object]) -> str:
 def issue(response) -> object:
     """What a person gets, in the vocabulary of the table."""
     statut = response.status_code
-    if statut in (301, 302) and response["Location"].startswith("/connexion/?next="):
+    if statut in (301, 302) and response["Location"].startswith("/connexion/"):
         return CONNEXION
     if statut == 403 and any(
         gabarit.name == "conventions/acces_refuse.html" for gabarit in response.templates
@@ -183,7 +179,7 @@ def regle_wagtail(role: str, motif: Motif, chemin_: str, resultat) -> str | None
     if chemin_.startswith("/admin/"):
         if role == "anonyme" and resultat != CONNEXION:
             return f"{resultat} (attendu : redirection vers /connexion/)"
-        if motif.cle in WAGTAIL_SANS_DONNEES or motif.cle == WAGTAIL_CONNEXION:
+        if motif.cle in WAGTAIL_SANS_DONNEES:
             return None
         if role in PARTENAIRES and resultat == 200:
             return "200 (un partenaire n'entre pas dans l'administration)"
