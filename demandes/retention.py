@@ -113,9 +113,7 @@ def _anonymiser_lot(ids: list[int], instant) -> tuple[int, int, int]:
                 reference=reference,
                 vue="demandes.retention",
             )
-            for reference in Demande.objects.filter(pk__in=ids).values_list(
-                "reference", flat=True
-            )
+            for reference in Demande.objects.filter(pk__in=ids).values_list("reference", flat=True)
         )
         # Files go once the rows are committed: a rollback never leaves a row without its file.
         transaction.on_commit(lambda: _fichiers_supprimer(noms))
