@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from conventions.models import Partenaire
+from portail.models import LienWeb
 
 from .blocks import CorpsFicheBlock, CorpsSimpleBlock
 
@@ -448,7 +449,7 @@ class RencontrePage(Page):
     debut = models.DateTimeField(_("début"))
     fin = models.DateTimeField(_("fin"), null=True, blank=True)
     lieu = models.CharField(_("lieu"), max_length=250, blank=True)
-    lien = models.URLField(_("lien de connexion (webinaire)"), blank=True)
+    lien = LienWeb(_("lien de connexion (webinaire)"), blank=True)
     public = models.CharField(
         _("public"), max_length=250, help_text=_("Par exemple : agents France Services du 37.")
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire
 from portail import roles
-from portail.models import TraceTransition
+from portail.models import LienWeb, TraceTransition
 
 # Registration to a session closes this long before it starts: the list is then stable.
 DELAI_CLOTURE = timedelta(hours=24)
@@ -145,7 +145,7 @@ class Session(models.Model):
         blank=True,
         help_text=_("Adresse complète de la salle, pour une session en présentiel."),
     )
-    lien_visio = models.URLField(
+    lien_visio = LienWeb(
         _("lien de la visioconférence"),
         max_length=500,
         blank=True,

@@ -139,6 +139,13 @@ class Courriel(models.Model):
         return self.sujet
 
 
+class LienWeb(models.URLField):
+    """A web address; typed without a scheme ("visio.example/abc") it is read as https://."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 class TraceTransition(models.Model):
     """Base of the traces of a lifecycle (conventions, demandes, registrations): who (none when
     automatic), when, why. Each subclass adds its object and its `de` / `vers` states."""
