@@ -5,6 +5,8 @@ Every action is a POST to its own URL, goes through a service, and comes back to
 Whoever cannot see the demande gets 404, on the screen and on every action.
 """
 
+from abc import ABCMeta, abstractmethod
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -144,8 +146,9 @@ class DemandeView(WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-class ActionView(DemandeView):
-    """POST only: one action on the demande, through its service."""
+class ActionView(DemandeView, metaclass=ABCMeta):
+    """POST only: one action on the demande, through its service (`executer`, defined by each
+    action)."""
 
     http_method_names = ["post"]
     action = ""
@@ -164,8 +167,9 @@ class ActionView(DemandeView):
                 return redirect(self.url_suivante(demande))
         return self.render_to_response(self.get_context_data(lie=(self.action, formulaire)))
 
+    @abstractmethod
     def executer(self, demande, formulaire):
-        raise NotImplementedError
+        """Call the action's service with the valid form; may raise ValidationError."""
 
     def url_suivante(self, demande):
         return reverse("demandes_admin:demande", args=[demande.reference])
