@@ -76,3 +76,5 @@ urlpatterns = [
     # Wagtail pages last; access is decided per page type in cms.wagtail_hooks.
     re_path(r"^((?:[\w\-]+/)*)$", servir, name="wagtail_serve"),
 ]
+
+handler500 = "portail.erreurs.erreur_serveur"
