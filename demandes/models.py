@@ -387,6 +387,21 @@ class Demande(models.Model):
             models.Index(fields=["equipe", "statut", "echeance"]),
             models.Index(fields=["statut", "echeance"]),
             models.Index(fields=["nir"]),
+            # The inbox tabs read open demandes by deadline, 50 at a time: these partial indexes
+            # give them in order (the statuses are those of OUVERTES, which the class body
+            # cannot reach from here; a test checks they agree).
+            models.Index(
+                fields=["equipe", "echeance", "id"],
+                condition=Q(statut__in=["nouvelle", "en_cours", "en_attente"]),
+                name="demande_ouverte_equipe_idx",
+            ),
+            models.Index(
+                fields=["expert", "echeance", "id"],
+                condition=Q(statut__in=["nouvelle", "en_cours", "en_attente"]),
+                name="demande_ouverte_expert_idx",
+            ),
+            # The inbox's structure filter: the structures of a team, read from the index only.
+            models.Index(fields=["equipe", "partenaire"], name="demande_equipe_structure_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,6 +8,9 @@ Visibility, the one rule every demande and file URL goes through (others get 404
 - a superviseur sees every demande; nobody else sees any.
 """
 
+import operator
+from functools import reduce
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -106,15 +109,26 @@ def voit_toutes_les_demandes(utilisateur) -> bool:
     )
 
 
-def demandes_visibles_cpam(utilisateur) -> QuerySet[Demande]:
+def _portees_cpam(utilisateur) -> list[Q] | None:
+    """What a CPAM person sees, as a union of simple filters: None for every demande, an empty
+    list for none. Kept apart so that a query can read each part through its own index."""
     if not utilisateur.is_authenticated or not est_personnel_cpam(utilisateur):
-        return Demande.objects.none()
+        return []
     if voit_toutes_les_demandes(utilisateur):
-        return Demande.objects.all()
+        return None
     expert = expert_de(utilisateur)
     if expert is None or not expert.actif:
+        return []
+    return [Q(equipe_id=expert.equipe_id), Q(expert=expert)]
+
+
+def demandes_visibles_cpam(utilisateur) -> QuerySet[Demande]:
+    portees = _portees_cpam(utilisateur)
+    if portees is None:
+        return Demande.objects.all()
+    if not portees:
         return Demande.objects.none()
-    return Demande.objects.filter(Q(equipe_id=expert.equipe_id) | Q(expert=expert))
+    return Demande.objects.filter(reduce(operator.or_, portees))
 
 
 def equipes_de(utilisateur) -> list[int]:
@@ -198,9 +212,11 @@ def compteurs_cpam(utilisateur) -> dict[str, int]:
         aggregats["nouveautes"] = Count(
             "pk", filter=ouvertes & Q(expert=expert, nouveau_pour_cpam=True)
         )
-    return {"miennes": 0, "nouveautes": 0} | demandes_visibles_cpam(utilisateur).aggregate(
-        **aggregats
-    )
+    # Every count is of open demandes (late ones are "nouvelle" or "en cours"): the aggregate
+    # then reads the partial indexes of open demandes, not the team's whole history.
+    return {"miennes": 0, "nouveautes": 0} | demandes_visibles_cpam(utilisateur).filter(
+        ouvertes
+    ).aggregate(**aggregats)
 
 
 def demande_pour_ecran_cpam(utilisateur, reference: str) -> Demande | None:
@@ -293,16 +309,16 @@ def structures_pour_filtre_cpam(utilisateur) -> QuerySet:
     """Structures having at least one demande this person sees (the inbox filter)."""
     from conventions.models import Partenaire
 
-    # DISTINCT in the subquery: PostgreSQL then hashes the few structure ids of the person's
-    # demandes instead of probing every structure's demandes (a semi-join over the whole
-    # table at 300,000 demandes; see bench/RESULTS.md).
-    return (
-        Partenaire.objects.filter(
-            pk__in=demandes_visibles_cpam(utilisateur).values("partenaire_id").distinct()
-        )
-        .only("pk", "nom")
-        .order_by("nom")
-    )
+    # One IN per part of the person's scope: PostgreSQL reads the team's structures from the
+    # (equipe, partenaire) index alone and hashes them, instead of visiting the heap rows of
+    # the team's 25,000 demandes (29 ms to 4 ms at 300,000 demandes; see bench/RESULTS.md).
+    portees = _portees_cpam(utilisateur)
+    if portees is None:
+        portees = [Q()]
+    if not portees:
+        return Partenaire.objects.none()
+    dans = (Q(pk__in=Demande.objects.filter(portee).values("partenaire_id")) for portee in portees)
+    return Partenaire.objects.filter(reduce(operator.or_, dans)).only("pk", "nom").order_by("nom")
 
 
 def reponses_types_pour(demande: Demande) -> QuerySet:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conventions.selectors import departements_des_partenaires
+from portail.formulaires import SelectLeger
 
 from .. import selectors, services
 from ..models import Categorie, Demande
@@ -44,9 +45,15 @@ class FiltresBoiteForm(forms.Form):
         choices=[("", gettext_lazy("Toutes")), *Demande.Urgence.choices],
     )
     structure = forms.TypedChoiceField(
-        label=gettext_lazy("Structure"), required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Structure"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=SelectLeger,
     )
-    departement = forms.ChoiceField(label=gettext_lazy("Département"), required=False)
+    departement = forms.ChoiceField(
+        label=gettext_lazy("Département"), required=False, widget=SelectLeger
+    )
     en_retard = forms.BooleanField(label=gettext_lazy("En retard seulement"), required=False)
 
     def __init__(self, *args, utilisateur, **kwargs):
