@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from conventions.selectors import acces_requete, partenaires_geres
 
 NOMBRE_ACTUALITES_ACCUEIL = 5
+# Important news not yet read, shown first; beyond this many, a link to the others.
+NOMBRE_EPINGLEES_ACCUEIL = 5
 NOMBRE_RACCOURCIS_ACCUEIL = 6
 # News are filtered by target in Python over this bounded window: the query count stays fixed.
 FENETRE_ACTUALITES = 60
@@ -19,7 +21,13 @@ def accueil(request) -> dict:
     acces = acces_requete(request)
     if not acces.autorise:
         return {"acces": acces}
-    from .models import FichePratiquePage, FlashInfoPage, LectureFlashInfo, RecherchePage
+    from .models import (
+        FichePratiquePage,
+        FlashInfoIndexPage,
+        FlashInfoPage,
+        LectureFlashInfo,
+        RecherchePage,
+    )
 
     actualites = [
         flash
@@ -36,13 +44,18 @@ def accueil(request) -> dict:
         ).values_list("flash_info_id", flat=True)
     )
     epinglees = [f for f in actualites if f.importante and f.pk not in lues]
+    pk_epinglees = {f.pk for f in epinglees}
     return {
         **_accueil_demandes(request),
         **_accueil_formations(request),
         "acces": acces,
         "gere_des_structures": partenaires_geres(utilisateur).exists(),
-        "actualites_epinglees": epinglees,
-        "actualites": [f for f in actualites if f not in epinglees][:NOMBRE_ACTUALITES_ACCUEIL],
+        "actualites_epinglees": epinglees[:NOMBRE_EPINGLEES_ACCUEIL],
+        "autres_epinglees": max(0, len(epinglees) - NOMBRE_EPINGLEES_ACCUEIL),
+        "page_actualites": FlashInfoIndexPage.objects.live().only("url_path").first(),
+        "actualites": [f for f in actualites if f.pk not in pk_epinglees][
+            :NOMBRE_ACTUALITES_ACCUEIL
+        ],
         "page_recherche": RecherchePage.objects.live().only("url_path").first(),
         "raccourcis": list(
             FichePratiquePage.objects.live()

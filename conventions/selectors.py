@@ -120,13 +120,16 @@ def convention_en_vigueur_q(aujourdhui=None, prefixe: str = "") -> Q:
     )
 
 
-def acces_portail(utilisateur, service: str | None = None, aujourdhui=None) -> Acces:
+def acces_portail(
+    utilisateur, service: str | None = None, aujourdhui=None, *, adhesions=None
+) -> Acces:
     """THE access rule of the partner portal.
 
     A person may use the portal (or one of its services) when they have an active membership
     in an active structure whose convention is in force today and opens that service. CPAM
     staff get in by their role. Computed from the database each time (two queries), so a
-    suspension, an expiry or a deactivation takes effect at the next request.
+    suspension, an expiry or a deactivation takes effect at the next request. `adhesions`:
+    the result of `adhesions_pour_acces`, already read during the same request.
     """
     if not utilisateur.is_authenticated:
         return Acces(False, Motif.AUCUNE_STRUCTURE)
@@ -136,19 +139,8 @@ def acces_portail(utilisateur, service: str | None = None, aujourdhui=None) -> A
         return Acces(True, personnel_cpam=True)
 
     aujourdhui = aujourdhui or timezone.localdate()
-    adhesions = list(
-        Adhesion.objects.filter(utilisateur=utilisateur)
-        .select_related("partenaire")
-        .prefetch_related(
-            Prefetch(
-                "partenaire__conventions",
-                queryset=Convention.objects.exclude(
-                    statut__in=[Convention.Statut.BROUILLON, Convention.Statut.EN_SIGNATURE]
-                ).order_by("-date_fin"),
-                to_attr="conventions_signees",
-            )
-        )
-    )
+    if adhesions is None:
+        adhesions = adhesions_pour_acces(utilisateur)
     if not adhesions:
         return Acces(False, Motif.AUCUNE_STRUCTURE)
 
@@ -162,6 +154,23 @@ def acces_portail(utilisateur, service: str | None = None, aujourdhui=None) -> A
     if autorises:
         return Acces(True, partenaires=tuple(autorises))
     return Acces(False, next(m for m in Motif.PRIORITE if m in motifs))
+
+
+def adhesions_pour_acces(utilisateur) -> list[Adhesion]:
+    """The person's memberships with their structures and signed conventions (two queries)."""
+    return list(
+        Adhesion.objects.filter(utilisateur=utilisateur)
+        .select_related("partenaire")
+        .prefetch_related(
+            Prefetch(
+                "partenaire__conventions",
+                queryset=Convention.objects.exclude(
+                    statut__in=[Convention.Statut.BROUILLON, Convention.Statut.EN_SIGNATURE]
+                ).order_by("-date_fin"),
+                to_attr="conventions_signees",
+            )
+        )
+    )
 
 
 def _motif_adhesion(adhesion: Adhesion, service: str | None, aujourdhui) -> str | None:
@@ -193,11 +202,22 @@ def _motif_adhesion(adhesion: Adhesion, service: str | None, aujourdhui) -> str 
 
 
 def acces_requete(request, service: str | None = None) -> Acces:
-    """`acces_portail` memoised for the current request only (never across requests)."""
+    """`acces_portail` memoised for the current request only (never across requests): the
+    memberships are read once, then each service is decided from them."""
     cache = request.__dict__.setdefault("_acces_portail", {})
     if service not in cache:
-        cache[service] = acces_portail(request.user, service)
+        utilisateur = request.user
+        adhesions = None
+        if utilisateur.is_authenticated and not est_personnel_cpam(utilisateur):
+            if ADHESIONS not in cache:
+                cache[ADHESIONS] = adhesions_pour_acces(utilisateur)
+            adhesions = cache[ADHESIONS]
+        cache[service] = acces_portail(utilisateur, service, adhesions=adhesions)
     return cache[service]
+
+
+#: Key of the memberships in the per-request cache (not a service name).
+ADHESIONS = object()
 
 
 # Structures and memberships --------------------------------------------------------------------

@@ -91,6 +91,20 @@ def test_partenaire_voit_ses_actualites_et_les_importantes_epinglees(
     assert "Flash info 1" in contenu  # still among the latest
 
 
+def test_au_plus_cinq_importantes_epinglees_puis_un_lien(client, agent_a, actualites):
+    for n in range(1, 8):
+        _flash(actualites, n, importance="importante")
+    connecter_verifie(client, agent_a)
+
+    contenu = texte(client.get("/"))
+
+    epinglees = contenu.partition('id="titre-epinglees"')[2].partition("</section>")[0]
+    assert [n for n in range(1, 8) if f"Flash info {n}<" in epinglees] == [1, 2, 3, 4, 5]
+    assert f'<a href="{actualites.url}">2 autres flash infos importantes à lire</a>' in epinglees
+    # The two others are not lost among the latest news either: the link leads to them.
+    assert "Flash info 6<" not in contenu.partition('id="titre-actualites"')[2]
+
+
 def test_le_personnel_cpam_voit_toutes_les_actualites(client, expert, actualites):
     _flash(actualites, 3, departements=["99"])
     connecter_verifie(client, expert)

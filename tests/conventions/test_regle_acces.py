@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conventions import services
 from conventions.models import Convention, Service
-from conventions.selectors import Motif, acces_portail
+from conventions.selectors import Motif, acces_portail, acces_requete
 from tests.conftest import connecter_verifie, rattacher, texte
 from tests.factories import ConventionFactory, PartenaireFactory, UtilisateurFactory
 
@@ -123,6 +123,27 @@ def test_nombre_de_requetes_borne(agent_a, structure_b, django_assert_max_num_qu
     agent_a = type(agent_a).objects.get(pk=agent_a.pk)
     with django_assert_max_num_queries(3):
         assert acces_portail(agent_a).autorise
+
+
+def test_une_requete_lit_les_rattachements_une_seule_fois(
+    rf, agent_a, structure_a, django_assert_num_queries
+):
+    """Several services asked during one request: memberships read once, each decided apart."""
+    convention = _convention(structure_a)
+    setattr(convention, f"ouvre_{Service.FORMATIONS}", False)
+    convention.save()
+    request = rf.get("/")
+    request.user = type(agent_a).objects.get(pk=agent_a.pk)
+    with django_assert_num_queries(3):  # groups, memberships, conventions
+        assert acces_requete(request).autorise
+        assert acces_requete(request, Service.MESSAGERIE).autorise
+        refus = acces_requete(request, Service.FORMATIONS)
+    assert not refus.autorise and refus.motif == Motif.SERVICE_NON_OUVERT
+    # Never across requests: a new request reads again.
+    autre = rf.get("/")
+    autre.user = request.user
+    with django_assert_num_queries(2):
+        acces_requete(autre)
 
 
 # Through the portal ----------------------------------------------------------------------------
