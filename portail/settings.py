@@ -287,6 +287,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Cache: each web process's own memory, for figures that may be a few minutes old (dashboards).
+# Deliberately not Redis: pages must keep working while the broker is down.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "portail",
+    }
+}
+# Dashboards are recomputed at most this often (seconds; 0: at every display).
+TABLEAUX_CACHE_SECONDES = env.int("TABLEAUX_CACHE_SECONDES", default=600)
+
 # Demandes: service levels in business minutes (Monday–Friday 8:30–17:30, 540 a day).
 DEMANDES_DELAI_URGENTE = 4 * 60
 DEMANDES_DELAI_NORMALE = 2 * 540

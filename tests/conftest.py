@@ -57,6 +57,16 @@ def taches_immediates(request):
 
 
 @pytest.fixture(autouse=True)
+def _cache_vide():
+    """Each test starts with an empty cache (dashboards keep their figures a few minutes)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _courriels_en_memoire(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -7,6 +7,7 @@ bookmarked and its export links carry the same figures; nothing personal ever go
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
@@ -27,7 +28,7 @@ from ..calendrier import jours_ouvres
 from ..selectors import voit_toutes_les_demandes
 from . import exports, graphiques
 from .forms import PeriodeForm
-from .selectors import Perimetre, TableauDeBord, tableau_de_bord
+from .selectors import Perimetre, TableauDeBord, tableau_de_bord_recent
 
 FORMATS = {"csv": (exports.en_csv, exports.TYPE_CSV), "xlsx": (exports.en_xlsx, exports.TYPE_XLSX)}
 
@@ -92,6 +93,7 @@ def contexte_figures(tdb: TableauDeBord) -> dict:
     synthese, *detail = exports.tableaux(tdb)
     return {
         "tdb": tdb,
+        "minutes_cache": settings.TABLEAUX_CACHE_SECONDES // 60,
         "periode": periode,
         "chiffres": [
             {"libelle": libelle, "texte": _texte_valeur(valeur, unite)}
@@ -158,7 +160,7 @@ class TableauDeBordView(AccesSuperviseurMixin, WagtailAdminTemplateMixin, Templa
         perimetre = form.perimetre()
         contexte = {"form": form}
         if perimetre is not None:
-            contexte.update(contexte_figures(tableau_de_bord(perimetre)))
+            contexte.update(contexte_figures(tableau_de_bord_recent(perimetre)))
             contexte.update(
                 _liens_export("tableaux_admin:export_csv", "tableaux_admin:export_xlsx", form)
             )
@@ -170,7 +172,7 @@ class ExportView(AccesSuperviseurMixin, View):
         perimetre = PeriodeForm(request.GET).perimetre()
         if perimetre is None:
             return _periode_invalide()
-        return _fichier(tableau_de_bord(perimetre), format_)
+        return _fichier(tableau_de_bord_recent(perimetre), format_)
 
 
 # Partner portal: a référent's own structure ------------------------------------------------------
@@ -196,7 +198,7 @@ def tableau_structure(request, pk: int):
     form, perimetre = _perimetre_structure(request, partenaire)
     contexte = {"partenaire": partenaire, "form": form}
     if perimetre is not None:
-        contexte.update(contexte_figures(tableau_de_bord(perimetre)))
+        contexte.update(contexte_figures(tableau_de_bord_recent(perimetre)))
         contexte.update(
             _liens_export("tableaux:export_csv", "tableaux:export_xlsx", form, pk=partenaire.pk)
         )
@@ -209,4 +211,4 @@ def export_structure(request, pk: int, format_: str):
     _form, perimetre = _perimetre_structure(request, partenaire)
     if perimetre is None:
         return _periode_invalide()
-    return _fichier(tableau_de_bord(perimetre), format_)
+    return _fichier(tableau_de_bord_recent(perimetre), format_)

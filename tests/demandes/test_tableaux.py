@@ -502,7 +502,8 @@ def _ajouter_demandes(jeu, nombre: int):
     )
 
 
-def test_nombre_de_requetes_constant(client, superviseur, referent_a, jeu, capsys):
+def test_nombre_de_requetes_constant(client, superviseur, referent_a, jeu, capsys, settings):
+    settings.TABLEAUX_CACHE_SECONDES = 0  # the computation itself, at every display
     assert _tdb().activite.total == 10
     client_sup = connecter_verifie(client, superviseur)
     admin_10 = _requetes(client_sup, ADMIN, PERIODE)
@@ -525,6 +526,40 @@ def test_nombre_de_requetes_constant(client, superviseur, referent_a, jeu, capsy
     assert ref_10 == ref_1000
     with capsys.disabled():
         print(f"\n[requêtes] superviseur {admin_10}, export {export_10}, référent {ref_10}")
+
+
+def test_chiffres_gardes_quelques_minutes_et_dates(client, superviseur, referent_a, jeu, settings):
+    settings.TABLEAUX_CACHE_SECONDES = 600
+    client_sup = connecter_verifie(client, superviseur)
+    client_sup.get(ADMIN, PERIODE)  # computed here, then kept
+    page = texte(client_sup.get(ADMIN, PERIODE))
+    assert "Chiffres calculés le 15/04/2026 à 10:00." in page
+    assert "Ils sont recalculés au plus toutes les 10 minutes." in page
+
+    _ajouter_demandes(jeu, 5)
+    with CaptureQueriesContext(connection) as requetes:
+        page = texte(client_sup.get(ADMIN, PERIODE))
+    assert "Demandes envoyées</dt><dd>10<" in page.replace("\n", "")
+    assert not any("demandes_demande" in q["sql"] for q in requetes.captured_queries)
+    # The export gives the same figures as the page they were read on.
+    _contexte, tableaux_csv = _sections_csv(client_sup.get(f"{ADMIN}export.csv", PERIODE).content)
+    synthese = {ligne[0]: ligne[1] for ligne in tableaux_csv[0][2:]}
+    assert synthese["Demandes envoyées"] == "10"
+    # Another département: computed apart.
+    with CaptureQueriesContext(connection) as requetes:
+        client_sup.get(ADMIN, {**PERIODE, "departement": "41"})
+    assert any("demandes_demande" in q["sql"] for q in requetes.captured_queries)
+
+    with time_machine.travel(paris(2026, 4, 15, 10, 11), tick=False):
+        page = texte(client_sup.get(ADMIN, PERIODE))
+    assert "Chiffres calculés le 15/04/2026 à 10:11." in page
+    assert "Demandes envoyées</dt><dd>15<" in page.replace("\n", "")
+
+    # A référent's figures are their structure's, never a superviseur's kept ones.
+    client_sup.logout()
+    client_ref = connecter_verifie(client, referent_a)
+    page = texte(client_ref.get(structure_url(jeu["structures"]["A"]), PERIODE))
+    assert "Demandes envoyées</dt><dd>15<" not in page.replace("\n", "")
 
 
 # Who sees what -----------------------------------------------------------------------------------
