@@ -219,6 +219,7 @@ class ReattributionForm(forms.Form):
 
     cible = forms.ChoiceField(
         label=gettext_lazy("Attribuer à"),
+        widget=SelectLeger,
         error_messages={
             "required": gettext_lazy("Choisissez un expert ou une file d'équipe."),
             "invalid_choice": gettext_lazy("Choisissez un expert ou une file d'équipe."),
@@ -234,17 +235,23 @@ class ReattributionForm(forms.Form):
 
     def __init__(self, *args, demande: Demande, **kwargs):
         super().__init__(*args, **kwargs)
-        self.experts = {e.pk: e for e in selectors.experts_pour_reattribution()}
-        self.equipes = {e.pk: e for e in selectors.equipes_pour_reattribution()}
+        # Plain values, not model instances: a CPAM has hundreds of experts and this form is
+        # on every demande screen; the chosen one is read in clean_cible.
         par_equipe: dict[str, list] = {}
-        for expert in self.experts.values():
-            libelle = str(expert)
-            if expert.pk == demande.expert_id:
+        for pk, equipe, prenom, nom, email in selectors.experts_pour_reattribution().values_list(
+            "pk",
+            "equipe__nom",
+            "utilisateur__first_name",
+            "utilisateur__last_name",
+            "utilisateur__email",
+        ):
+            libelle = f"{prenom} {nom}".strip() or email
+            if pk == demande.expert_id:
                 libelle = _("%(nom)s (actuellement attribuée)") % {"nom": libelle}
-            par_equipe.setdefault(expert.equipe.nom, []).append((f"expert:{expert.pk}", libelle))
+            par_equipe.setdefault(equipe, []).append((f"expert:{pk}", libelle))
         files = [
-            (f"equipe:{equipe.pk}", _("File non attribuée — %(equipe)s") % {"equipe": equipe.nom})
-            for equipe in self.equipes.values()
+            (f"equipe:{pk}", _("File non attribuée — %(equipe)s") % {"equipe": nom})
+            for pk, nom in selectors.equipes_pour_reattribution().values_list("pk", "nom")
         ]
         self.fields["cible"].choices = [
             ("", _("Choisir…")),
@@ -257,8 +264,12 @@ class ReattributionForm(forms.Form):
 
     def clean_cible(self):
         genre, _sep, pk = self.cleaned_data["cible"].partition(":")
-        objets = {"expert": self.experts, "equipe": self.equipes}.get(genre, {})
-        objet = objets.get(int(pk)) if pk.isdigit() else None
+        sources = {
+            "expert": selectors.experts_pour_reattribution,
+            "equipe": selectors.equipes_pour_reattribution,
+        }
+        source = sources.get(genre)
+        objet = source().filter(pk=int(pk)).first() if source and pk.isdigit() else None
         if objet is None:
             raise ValidationError(_("Choisissez un expert ou une file d'équipe."))
         return {"expert": objet} if genre == "expert" else {"equipe": objet}
