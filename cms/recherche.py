@@ -18,7 +18,7 @@ from conventions.models import Service
 from conventions.selectors import acces_requete
 
 from .models import FichePratiquePage, FlashInfoPage, Formulaire
-from .selectors import flash_info_visible
+from .selectors import CibleFlashInfo, flash_info_visible
 
 LONGUEUR_MAX_REQUETE = 100
 RESULTATS_PAR_PAGE = 10
@@ -83,11 +83,15 @@ def _flash_infos(request):
     acces = acces_requete(request, Service.CONTENUS)
     if not acces.personnel_cpam:
         # Targeting lives in two JSON lists, read once in Python (a single query on two
-        # small columns); the search then leaves out the flash infos aimed elsewhere.
+        # small columns, as plain values: no page objects for hundreds of flash infos); the
+        # search then leaves out the flash infos aimed elsewhere.
+        cibles = FlashInfoPage.objects.live().values_list("pk", "types_partenaires", "departements")
         non_visees = [
-            flash.pk
-            for flash in FlashInfoPage.objects.live().only("types_partenaires", "departements")
-            if not (acces.autorise and flash_info_visible(flash, acces))
+            pk
+            for pk, types, departements in cibles
+            if not (
+                acces.autorise and flash_info_visible(CibleFlashInfo(types, departements), acces)
+            )
         ]
         if non_visees:
             flashs = flashs.exclude(pk__in=non_visees)

@@ -262,5 +262,6 @@ def test_notifier_sans_requete_par_personne_pour_le_resume(index, structure_a):
             services.flash_info_notifier(flash_info_id=flash.pk)
         return len(requetes)
 
+    compter(1, "amorce")  # Wagtail caches the site's root paths at the first call
     assert compter(2, "avec-deux") == compter(20, "avec-vingt-deux")
-    assert EnvoiFlashInfo.objects.filter(mode=EnvoiFlashInfo.Mode.RESUME).count() == 2 + 22
+    assert EnvoiFlashInfo.objects.filter(mode=EnvoiFlashInfo.Mode.RESUME).count() == 1 + 3 + 23
