@@ -54,7 +54,8 @@ USER portail:portail
 EXPOSE 8000
 
 # No curl in the slim image. /sante/ is exempt from the HTTPS redirect; it answers 503 (an error
-# for urlopen) when the database or the broker is down. Worker and beat override this check.
+# for urlopen) when the database is down, 200 "dégradé" when only the broker is (pages are still
+# served, e-mails wait in the outbox). Worker and beat override this check.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/sante/', timeout=4)"]
 

@@ -310,10 +310,16 @@ class DeconnexionView(auth_views.LogoutView):
 
 @vue_publique
 def sante(request):
-    """Database and broker status, for the load balancer and monitoring (no personal data)."""
+    """Database and broker status, for the load balancer and monitoring (no personal data).
+
+    Only the database decides the HTTP status: without it nothing can be served (503), while
+    without the broker the portal still serves every page and keeps its e-mails in the outbox
+    until the broker is back ("dégradé" for monitoring, 200 so that a load balancer does not
+    turn delayed e-mails into an outage)."""
     etat = selectors.etat_services()
-    statut = 200 if all(v in ("ok", "non configuré") for v in etat.values()) else 503
-    response = JsonResponse({"statut": "ok" if statut == 200 else "dégradé", **etat}, status=statut)
+    sain = all(v in ("ok", "non configuré") for v in etat.values())
+    statut = 503 if etat["base_de_donnees"] != "ok" else 200
+    response = JsonResponse({"statut": "ok" if sain else "dégradé", **etat}, status=statut)
     response["Cache-Control"] = "no-store"
     return response
 
