@@ -221,6 +221,9 @@ class InscriptionsSessionView(
             attente=[i for i in inscriptions if i.etat == Etat.LISTE_ATTENTE],
             annulees=[i for i in inscriptions if i.etat == Etat.ANNULE],
             releve_possible=peut_modifier and commencee and session.statut != Statut.ANNULEE,
+            desinscription_possible=peut_modifier
+            and not commencee
+            and session.statut not in (Statut.ANNULEE, Statut.REALISEE),
             annulable=self.request.user.has_perm("formations.change_session")
             and not commencee
             and session.statut not in (Statut.ANNULEE, Statut.REALISEE),
@@ -232,9 +235,12 @@ class InscriptionsSessionView(
         )
 
     def post(self, request, *args, **kwargs):
-        """Attendance: one `presence-<id>` field per registration, "present" or "absent"."""
+        """Attendance (one `presence-<id>` field per registration, "present" or "absent"), or
+        the cancellation of one person's place or waiting rank (`annuler`: its id)."""
         if not self.user_has_permission("change"):
             raise Http404
+        if "annuler" in request.POST:
+            return self.annuler_inscription(request)
         presences = {}
         for cle, valeur in request.POST.items():
             if cle.startswith("presence-") and cle[9:].isdigit():
@@ -253,6 +259,31 @@ class InscriptionsSessionView(
                 request,
                 _("Présences enregistrées (%(n)s changement(s)) ; la session est réalisée.")
                 % {"n": changements},
+            )
+        return redirect(request.path)
+
+    def annuler_inscription(self, request):
+        """Before the session starts: the person is told by e-mail and, while registration is
+        open, the place goes to the first person of the waiting list (services)."""
+        valeur = request.POST.get("annuler", "")
+        inscription = get_object_or_404(
+            Inscription.objects.select_related("agent"),
+            session=self.session,
+            pk=int(valeur) if valeur.isdigit() else 0,
+        )
+        try:
+            services.inscription_annuler(inscription=inscription, auteur=request.user)
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "L'inscription de %(nom)s est annulée ; la personne en est prévenue par "
+                    "e-mail. Une place libérée revient à la première personne de la liste "
+                    "d'attente, prévenue elle aussi."
+                )
+                % {"nom": inscription.agent.get_full_name() or inscription.agent.email},
             )
         return redirect(request.path)
 

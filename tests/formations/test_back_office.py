@@ -360,6 +360,55 @@ def test_annuler_une_session_depuis_le_back_office(
     assert [c.to for c in mail.outbox] == [[agent_a.email]]
 
 
+def test_annuler_l_inscription_d_une_personne(
+    client_formateur, structure_a, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(capacite=1)
+    titulaire, attente = agents_de(structure_a, 2)
+    place, rang = inscrire(session, titulaire), inscrire(session, attente)
+    adresse = url("formations_sessions:inscriptions", session.pk)
+    page = texte(client_formateur.get(adresse))
+    assert f"Confirmer l'annulation de l'inscription de {titulaire.get_full_name()}" in page
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_formateur.post(adresse, {"annuler": place.pk}, follow=True)
+
+    assert f"L'inscription de {titulaire.get_full_name()} est annulée" in texte(response)
+    place.refresh_from_db()
+    rang.refresh_from_db()
+    assert place.etat == Etat.ANNULE
+    assert rang.etat == Etat.INSCRIT  # the waiting person got the place
+    assert sorted(c.to[0] for c in mail.outbox) == sorted([titulaire.email, attente.email])
+    assert place.evenements.last().motif == "Annulation par la CPAM"
+
+
+def test_annulation_d_une_inscription_refusee(
+    client_formateur, formateur, superviseur, client, structure_a
+):
+    session, autre = SessionFactory(), SessionFactory()
+    inscription = inscrire(session, agents_de(structure_a, 1)[0])
+    d_ailleurs = inscrire(autre, agents_de(structure_a, 1)[0])
+    adresse = url("formations_sessions:inscriptions", session.pk)
+
+    # Another session's registration, or no registration at all: 404, nothing changed.
+    for valeur in (d_ailleurs.pk, "abc", ""):
+        assert client_formateur.post(adresse, {"annuler": valeur}).status_code == 404
+    # A superviseur sees the list but changes nothing.
+    connecter_verifie(client, superviseur)
+    assert "Confirmer l'annulation" not in texte(client.get(adresse))
+    assert client.post(adresse, {"annuler": inscription.pk}).status_code == 404
+    # Once the session has started: refused with a message, the button is gone.
+    with time_machine.travel(session.debut + timedelta(minutes=5)):
+        connecter_verifie(client_formateur, formateur)
+        assert "Confirmer l'annulation" not in texte(client_formateur.get(adresse))
+        response = client_formateur.post(adresse, {"annuler": inscription.pk}, follow=True)
+        assert "La session a commencé" in texte(response)
+    inscription.refresh_from_db()
+    d_ailleurs.refresh_from_db()
+    assert inscription.etat == d_ailleurs.etat == Etat.INSCRIT
+
+
 # Coverage ---------------------------------------------------------------------------------------
 
 
