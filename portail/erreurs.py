@@ -4,6 +4,10 @@ Both pages render without the database (no session, no user, no query), since th
 often what failed. A database that restarts therefore gives people a "try again in a minute"
 page with `Retry-After`, and the web process reconnects by itself on the next request
 (`CONN_HEALTH_CHECKS`), without being restarted.
+
+The 400 handler catches the same outage in one more place: when the database goes away after
+the view but before the session is saved, Django's session middleware reports it as
+`SessionInterrupted` (a 400, "the session was deleted"); the database error is its cause.
 """
 
 import sys
@@ -12,6 +16,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 #: Seconds a client is asked to wait before trying again after a database outage.
@@ -22,15 +27,35 @@ def base_indisponible(exception: BaseException | None) -> bool:
     return isinstance(exception, OperationalError | InterfaceError)
 
 
-@requires_csrf_token
-def erreur_serveur(request):
-    exception = sys.exc_info()[1]
+def cause_base_indisponible(exception: BaseException | None) -> bool:
+    """Whether the exception or one it was raised from is the database being unreachable."""
+    vues = set()
+    while exception is not None and id(exception) not in vues:
+        if base_indisponible(exception):
+            return True
+        vues.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+def _page(gabarit: str, statut: int) -> HttpResponse:
     contexte = {"telephone": settings.DEMANDES_TELEPHONE_TRES_URGENT}
-    if base_indisponible(exception):
-        contenu = loader.get_template("503.html").render(contexte)
-        response = HttpResponse(contenu, status=503)
+    response = HttpResponse(loader.get_template(gabarit).render(contexte), status=statut)
+    if statut == 503:
         response["Retry-After"] = str(REESSAYER_APRES)
-    else:
-        response = HttpResponse(loader.get_template("500.html").render(contexte), status=500)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@requires_csrf_token
+def erreur_serveur(request):
+    if base_indisponible(sys.exc_info()[1]):
+        return _page("503.html", 503)
+    return _page("500.html", 500)
+
+
+@requires_csrf_token
+def requete_incorrecte(request, exception):
+    if cause_base_indisponible(exception):
+        return _page("503.html", 503)
+    return defaults.bad_request(request, exception)

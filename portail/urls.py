@@ -77,4 +77,5 @@ urlpatterns = [
     re_path(r"^((?:[\w\-]+/)*)$", servir, name="wagtail_serve"),
 ]
 
+handler400 = "portail.erreurs.requete_incorrecte"
 handler500 = "portail.erreurs.erreur_serveur"

@@ -74,6 +74,21 @@ def test_base_injoignable_503_avec_delai_de_nouvel_essai(client_sans_exception):
     assert "5432" not in contenu
 
 
+def test_session_interrompue_par_la_base_503(client_sans_exception):
+    response = client_sans_exception.get("/essai/session-interrompue/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Le portail est momentanément indisponible" in texte(response)
+
+
+def test_requete_incorrecte_400_en_francais(client_sans_exception):
+    response = client_sans_exception.get("/essai/requete-suspecte/")
+    assert response.status_code == 400
+    contenu = texte(response)
+    assert "La requête n'a pas pu être comprise" in contenu
+    assert "Bad Request" not in contenu
+
+
 def test_pages_d_erreur_rendues_sans_base(client_sans_exception, django_assert_num_queries):
     """The 500/503 pages must not need the database that may have just failed."""
     from django.template import loader

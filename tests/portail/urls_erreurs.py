@@ -1,5 +1,7 @@
 """The portal's URLs plus two views that fail, to see the error pages a person gets."""
 
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.core.exceptions import SuspiciousOperation
 from django.db import OperationalError
 from django.urls import include, path
 
@@ -16,10 +18,27 @@ def bogue(request):
     raise ZeroDivisionError
 
 
+@vue_publique
+def session_interrompue(request):
+    """What Django raises when the database goes away while the session is being saved."""
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError as erreur:
+        raise SessionInterrupted("The request's session was deleted.") from erreur
+
+
+@vue_publique
+def requete_suspecte(request):
+    raise SuspiciousOperation("bad header")
+
+
 urlpatterns = [
     path("essai/panne-base/", panne_base),
     path("essai/bogue/", bogue),
+    path("essai/session-interrompue/", session_interrompue),
+    path("essai/requete-suspecte/", requete_suspecte),
     path("", include("portail.urls")),
 ]
 
+handler400 = "portail.erreurs.requete_incorrecte"
 handler500 = "portail.erreurs.erreur_serveur"
