@@ -1,6 +1,7 @@
 """Writes with business rules for accounts: second factor lifecycle, security trace, outbox."""
 
 import logging
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -130,15 +131,35 @@ def courriel_programmer(*, destinataire: str, sujet: str, corps: str) -> Courrie
     return courriel
 
 
+#: When the broker last refused a message in this process (time.monotonic()), if it has not
+#: taken one since. For `BROKER_PAUSE_APRES_PANNE` seconds after that, e-mails go straight to
+#: the outbox's sweep without trying: each try costs about a second (connect and one retry),
+#: and a request that sends several e-mails must not wait that long for each.
+_broker_en_panne_depuis: float | None = None
+
+
 def _courriel_mettre_en_file(courriel_id: int) -> None:
+    global _broker_en_panne_depuis
     from .tasks import courriel_envoyer
 
+    if (
+        _broker_en_panne_depuis is not None
+        and time.monotonic() - _broker_en_panne_depuis < settings.BROKER_PAUSE_APRES_PANNE
+    ):
+        logger.warning(
+            "Broker recently unavailable: e-mail %s left in the outbox for the sweep.",
+            courriel_id,
+        )
+        return
     try:
         courriel_envoyer.delay(courriel_id)
     except BrokerIndisponible:
+        _broker_en_panne_depuis = time.monotonic()
         logger.warning(
             "Broker unavailable: e-mail %s left in the outbox for the sweep.", courriel_id
         )
+    else:
+        _broker_en_panne_depuis = None
 
 
 MAX_TENTATIVES_COURRIEL = 10

@@ -286,6 +286,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=20),
     },
 }
+# After the broker refused an e-mail, a process leaves the next ones to the outbox's sweep for
+# this many seconds instead of paying the connection timeout again for each.
+BROKER_PAUSE_APRES_PANNE = env.int("BROKER_PAUSE_APRES_PANNE", default=30)
 
 # Cache: each web process's own memory, for figures that may be a few minutes old (dashboards).
 # Deliberately not Redis: pages must keep working while the broker is down.

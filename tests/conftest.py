@@ -67,6 +67,16 @@ def _cache_vide():
 
 
 @pytest.fixture(autouse=True)
+def _broker_sans_panne_memorisee():
+    """The outbox's memory of a recent broker outage is the process's: reset for each test."""
+    from portail import services
+
+    services._broker_en_panne_depuis = None
+    yield
+    services._broker_en_panne_depuis = None
+
+
+@pytest.fixture(autouse=True)
 def _courriels_en_memoire(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -66,6 +66,39 @@ def test_broker_en_panne_le_courriel_attend_puis_part(
     assert len(mail.outbox) == 1
 
 
+def test_apres_une_panne_du_broker_les_courriels_suivants_attendent_sans_retenter(
+    django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    """A request sending several e-mails during an outage pays the broker's timeout once."""
+    from portail import services
+
+    essais = []
+
+    def panne(*args, **kwargs):
+        essais.append(args)
+        raise OperationalError("broker injoignable")
+
+    horloge = [1000.0]
+    monkeypatch.setattr(services.time, "monotonic", lambda: horloge[0])
+    monkeypatch.setattr(tasks.courriel_envoyer, "delay", panne)
+    with django_capture_on_commit_callbacks(execute=True):
+        premiers = [_programmer() for _ in range(3)]
+    assert len(essais) == 1
+    assert all(c.statut == Courriel.Statut.EN_ATTENTE for c in premiers)
+
+    # Once the pause is over, the next e-mail tries the broker again; back, it is used again.
+    horloge[0] += settings.BROKER_PAUSE_APRES_PANNE
+    envoyes = []
+    monkeypatch.setattr(tasks.courriel_envoyer, "delay", envoyes.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        suivants = [_programmer() for _ in range(2)]
+    assert envoyes == [c.pk for c in suivants]
+    assert services._broker_en_panne_depuis is None
+    # The three left behind are for the sweep.
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert tasks.courriels_en_attente_envoyer() == 5
+
+
 def test_la_tache_est_idempotente():
     courriel = _programmer()
     tasks.courriel_envoyer(courriel.pk)
