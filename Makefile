@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 
 # Reinstall only when pyproject.toml changes.
 $(VENV)/.installe: pyproject.toml | $(BIN)/python
