@@ -10,6 +10,7 @@ audit, and a new upstream release must not turn an unchanged CI red overnight.
 import importlib.metadata
 import json
 import sys
+import urllib.error
 import urllib.request
 
 from packaging.version import InvalidVersion, Version
@@ -36,18 +37,26 @@ def derniere_de_la_serie(nom: str, version: Version) -> Version | None:
 
 def main() -> int:
     noms = sorted({d.metadata["Name"] for d in importlib.metadata.distributions()})
-    en_retard, injoignables = [], []
+    en_retard, injoignables, absents = [], [], []
     for nom in noms:
         version = Version(importlib.metadata.version(nom))
         try:
             derniere = derniere_de_la_serie(nom, version)
+        except urllib.error.HTTPError as erreur:
+            if erreur.code == 404:  # not published on PyPI: this project itself
+                absents.append(nom)
+            else:
+                injoignables.append(nom)
+            continue
         except (OSError, ValueError, KeyError):
             injoignables.append(nom)
             continue
         if derniere is not None and derniere > version:
             en_retard.append(f"{nom} {version} (dernière de la série : {derniere})")
-    verifies = len(noms) - len(injoignables)
+    verifies = len(noms) - len(injoignables) - len(absents)
     print(f"Versions : {verifies} paquets comparés à la dernière version de leur série sur PyPI")
+    if absents:
+        print(f"Absents de PyPI (non comparés) : {', '.join(absents)}")
     if en_retard:
         print("AVERTISSEMENT : paquets en retard sur leur série (correctifs possibles) :")
         print("\n".join(f"  {ligne}" for ligne in en_retard))
