@@ -9,9 +9,10 @@ Definitions, as the page and the exports state them:
 - the period runs from `date_debut` 00:00 to `date_fin` 24:00, Europe/Paris; a demande belongs
   to it by the time it was sent (`cree_le`);
 - "in force" is judged on the reference day: the end of the period, or today when the period
-  ends later. A convention is in force on a day when it is in force by `convention_en_vigueur_q`
-  or has since expired at its end date (statuses are a snapshot: a convention suspended or
-  terminated today is not counted for the past);
+  ends later. A convention is in force on a day when its status that day, rebuilt from its
+  history of changes, was "en vigueur" and the day lies between its dates of effect and end (a
+  convention suspended since is counted for the days before, one suspended then and reactivated
+  since is not); one expired at its end date counts until that date;
 - suspended conventions and those ending within 60 days are counted today, whatever the period;
 - signed in the period: signed conventions (in force, suspended, expired or terminated) whose
   date of effect falls within the period;
@@ -30,11 +31,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from conventions.models import Convention, Partenaire
+from conventions.models import Convention, Partenaire, TransitionConvention
 from conventions.selectors import convention_en_vigueur_q
 from formations.selectors import agents_de_la_structure, couverture_par_departement
 
@@ -175,22 +176,40 @@ class TableauDeBord:
 # Conventions and structures ----------------------------------------------------------------------
 
 
-def en_vigueur_q(jour: date, aujourdhui: date, prefixe: str = "") -> Q:
-    """Conventions in force on `jour` (today or earlier), as far as statuses tell."""
-    expiree_depuis = Q(
-        **{
-            f"{prefixe}statut": StatutConvention.EXPIREE,
-            f"{prefixe}date_effet__lte": jour,
-            f"{prefixe}date_fin__gt": jour,
-            f"{prefixe}date_fin__lte": aujourdhui,
-        }
+def avec_statut_du_jour(conventions: QuerySet[Convention], jour: date) -> QuerySet[Convention]:
+    """Each convention's status at the end of `jour` (Paris), as `statut_du_jour`, rebuilt from
+    its history: the status it left at its first change after that day, or its status now when
+    it has not changed since. "" when it did not exist yet (its creation is its first change).
+    One correlated subquery over the changes' (convention, date) order."""
+    fin_du_jour = datetime.combine(jour + timedelta(days=1), time.min, tzinfo=PARIS)
+    changement_suivant = (
+        TransitionConvention.objects.filter(convention=OuterRef("pk"), date__gte=fin_du_jour)
+        .order_by("date", "pk")
+        .values("de")[:1]
     )
-    return convention_en_vigueur_q(jour, prefixe) | expiree_depuis
+    return conventions.annotate(statut_du_jour=Coalesce(Subquery(changement_suivant), F("statut")))
+
+
+def en_vigueur_q(jour: date, aujourdhui: date) -> Q:
+    """Conventions (annotated by `avec_statut_du_jour(…, jour)`) in force on `jour`: in force
+    that day by their status then and their dates. One expired automatically and recorded
+    without history is read by its dates (in force until its end date)."""
+    en_vigueur = Q(
+        statut_du_jour=StatutConvention.EN_VIGUEUR, date_effet__lte=jour, date_fin__gt=jour
+    )
+    expiree_depuis = Q(
+        statut_du_jour=StatutConvention.EXPIREE,
+        date_effet__lte=jour,
+        date_fin__gt=jour,
+        date_fin__lte=aujourdhui,
+    )
+    return en_vigueur | expiree_depuis
 
 
 def indicateurs_conventions(perimetre: Perimetre, aujourdhui: date) -> Conventions:
     jour = perimetre.jour_reference(aujourdhui)
-    comptes = Convention.objects.filter(perimetre.q_structure("partenaire__")).aggregate(
+    conventions = Convention.objects.filter(perimetre.q_structure("partenaire__"))
+    comptes = avec_statut_du_jour(conventions, jour).aggregate(
         en_vigueur=Count("pk", filter=en_vigueur_q(jour, aujourdhui)),
         signees=Count(
             "pk",
@@ -214,7 +233,9 @@ def indicateurs_structures(perimetre: Perimetre, aujourdhui: date) -> Structures
     """Active structures (at least one demande sent in the period) among those in force."""
     jour = perimetre.jour_reference(aujourdhui)
     en_vigueur = Exists(
-        Convention.objects.filter(en_vigueur_q(jour, aujourdhui), partenaire=OuterRef("pk"))
+        avec_statut_du_jour(Convention.objects.filter(partenaire=OuterRef("pk")), jour).filter(
+            en_vigueur_q(jour, aujourdhui)
+        )
     )
     a_envoye = Exists(
         Demande.objects.filter(

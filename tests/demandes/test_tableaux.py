@@ -220,6 +220,38 @@ def test_chiffres_de_toutes_les_structures(jeu):
     assert tdb.couverture.agents.pourcentage == 33.3
 
 
+def test_conventions_en_vigueur_selon_leur_historique(jeu, superviseur):
+    """In force on a past day by the status it had that day, not by today's."""
+    from conventions.services import convention_changer_statut
+
+    d = Convention.objects.get(partenaire=jeu["structures"]["D"])
+    h = ConventionFactory(date_effet=date(2025, 9, 1), date_fin=date(2026, 9, 1))
+
+    def changer(convention, vers, jour):
+        with time_machine.travel(paris(*jour, 11, 0), tick=False):
+            convention_changer_statut(
+                convention=convention, vers=vers, auteur=superviseur, motif="Contrôle"
+            )
+
+    def en_vigueur(debut, fin):
+        tdb = tableau_de_bord(Perimetre(debut, fin), aujourdhui=AUJOURDHUI)
+        return tdb.conventions.en_vigueur, tdb.structures.en_vigueur
+
+    # D suspended on 15 March and still suspended; H suspended on 10 March, back on 10 April.
+    changer(d, "suspendue", (2026, 3, 15))
+    changer(h, "suspendue", (2026, 3, 10))
+    changer(h, "en_vigueur", (2026, 4, 10))
+
+    # 28 February: both were in force (A, B, C, D, F and H).
+    assert en_vigueur(date(2026, 2, 1), date(2026, 2, 28)) == (6, 6)
+    # 31 March: both suspended that day (A, B, C, F).
+    assert en_vigueur(date(2026, 1, 1), date(2026, 3, 31)) == (4, 4)
+    # 14 March: D not suspended yet, H already (A, B, C, D, F).
+    assert en_vigueur(date(2026, 3, 1), date(2026, 3, 14)) == (5, 5)
+    # Today: H is back, D still suspended (A, B, C, H; F expired on 1 April).
+    assert en_vigueur(date(2026, 4, 1), date(2026, 4, 30)) == (4, 4)
+
+
 def test_chiffres_d_un_departement(jeu):
     tdb = _tdb(departement="37")
     assert tdb.activite.total == 7
