@@ -8,6 +8,28 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 MOT_DE_PASSE = "Mot-de-passe-de-test-2026"
 
 
+def _noms_sans_recouvrement() -> list[str]:
+    """French last names of which none contains another nor a first name, nor is contained in
+    one. Tests check that a person's name is absent from a page, a file or an e-mail; two
+    people sharing (part of) a name would make that check fail by chance."""
+    from faker.providers.person.fr_FR import Provider
+
+    prenoms = [p.lower() for p in (*Provider.first_names_male, *Provider.first_names_female)]
+    noms = [n.lower() for n in Provider.last_names]
+    return [
+        nom
+        for nom in Provider.last_names
+        if not any(
+            nom.lower() != autre and (nom.lower() in autre or autre in nom.lower())
+            for autre in noms
+        )
+        and not any(nom.lower() in p or p in nom.lower() for p in prenoms)
+    ]
+
+
+NOMS = _noms_sans_recouvrement()
+
+
 class UtilisateurFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "portail.Utilisateur"
@@ -15,7 +37,8 @@ class UtilisateurFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
     first_name = factory.Faker("first_name", locale="fr_FR")
-    last_name = factory.Faker("last_name", locale="fr_FR")
+    # Consecutive people get different names (the list holds about 300).
+    last_name = factory.Sequence(lambda n: NOMS[n % len(NOMS)])
     password = factory.PostGenerationMethodCall("set_password", MOT_DE_PASSE)
 
     @factory.post_generation
