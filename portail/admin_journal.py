@@ -175,7 +175,6 @@ class JournalExportView(JournalView):
         )
         nom = f"journal-des-acces-{timezone.now():%Y%m%d-%H%M}.csv"
         reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-        reponse["Cache-Control"] = "no-store"
         return reponse
 
 

@@ -5,7 +5,9 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -25,6 +27,49 @@ def vue_etape_connexion(vue):
     """Mark a view as a step of logging in: open to a password-authenticated person."""
     vue.vue_etape_connexion = True
     return vue
+
+
+class MethodesHttpMiddleware:
+    """Answers 405 to methods the portal does not serve (TRACE, CONNECT, PROPFIND, OPTIONS…).
+
+    Function views and Wagtail's page serving accept any method and would answer them with the
+    page. The back-office also needs the methods its scripts send (PATCH, PUT, DELETE); every
+    other path serves GET, HEAD and POST only. Nothing here reads the session or the database.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        acceptees = (
+            METHODES_ADMINISTRATION if request.path.startswith("/admin/") else METHODES_PORTAIL
+        )
+        if request.method not in acceptees:
+            contenu = loader.get_template("405.html").render()
+            return HttpResponseNotAllowed(sorted(acceptees), content=contenu)
+        return self.get_response(request)
+
+
+METHODES_PORTAIL = frozenset({"GET", "HEAD", "POST"})
+METHODES_ADMINISTRATION = METHODES_PORTAIL | {"PUT", "PATCH", "DELETE"}
+
+
+class CacheControlPriveMiddleware:
+    """Nothing shown to a logged-in person is kept by a browser or a shared cache: a page may
+    carry a NIR, a demande or a file. Public pages seen anonymously keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        utilisateur = getattr(request, "user", None)
+        if utilisateur is not None and utilisateur.is_authenticated:
+            response["Cache-Control"] = CACHE_CONTROL_PRIVE
+        return response
+
+
+CACHE_CONTROL_PRIVE = "private, no-store"
 
 
 class DureeSessionMiddleware:

@@ -72,12 +72,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # TRACE and other methods no view serves: 405 before anything else runs.
+    "portail.middleware.MethodesHttpMiddleware",
     "portail.middleware.PolitiqueScriptsAdministrationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every response to a logged-in person: Cache-Control: private, no-store.
+    "portail.middleware.CacheControlPriveMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portail.middleware.DureeSessionMiddleware",

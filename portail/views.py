@@ -211,9 +211,7 @@ def codes_secours(request):
     codes = request.session.pop(CLE_CODES_A_AFFICHER, None)
     if not codes:
         return redirect("portail:securite")
-    response = render(request, "portail/codes_secours.html", {"codes": codes})
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "portail/codes_secours.html", {"codes": codes})
 
 
 # Account security ------------------------------------------------------------------------------
@@ -346,5 +344,4 @@ def mes_donnees(request):
     journaliser(action=EntreeJournal.Action.EXPORT, request=request, detail="données personnelles")
     reponse = HttpResponse(contenu, content_type="application/json; charset=utf-8")
     reponse["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
-    reponse["Cache-Control"] = "no-store"
     return reponse

@@ -25,6 +25,5 @@ def document_signe(request, pk):
         filename=f"{convention.numero}.pdf",
         content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

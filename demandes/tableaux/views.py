@@ -116,7 +116,6 @@ def _fichier(tdb: TableauDeBord, format_: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.nom_de_fichier(tdb, format_)}"'
     )
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -29,5 +29,4 @@ def telecharger(request, reference: str, uuid: str):
         contenu, as_attachment=True, filename=piece.nom, content_type=piece.type_mime
     )
     reponse["X-Content-Type-Options"] = "nosniff"
-    reponse["Cache-Control"] = "private, no-store"
     return reponse

@@ -98,7 +98,7 @@ def test_dix_codes_de_secours_montres_une_seule_fois(client, agent):
     assert len(codes) == 10
     contenu = response.content.decode()
     assert all(code in contenu for code in codes)
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     assert client.get("/compte/securite/codes/")["Location"] == "/compte/securite/"
 
 

@@ -24,7 +24,7 @@ def _telecharger(client) -> tuple[dict, str]:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="mes-donnees.json"'
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     brut = response.content.decode()
     return json.loads(brut), brut
 

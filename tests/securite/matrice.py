@@ -168,6 +168,19 @@ def demander(client, methode: str, chemin_: str):
             del client.cookies[nom_cookie]
 
 
+#: Views after which the person is no longer logged in.
+VUES_DE_DECONNEXION = {"portail:deconnexion"}
+
+
+def cache_prive_manquant(role: str, motif: Motif, response) -> str | None:
+    """A response to a logged-in person, whatever the view and the status, is never stored by
+    a browser or a shared cache."""
+    if role == "anonyme" or response is None or motif.cle in VUES_DE_DECONNEXION:
+        return None
+    valeur = response.get("Cache-Control")
+    return None if valeur == "private, no-store" else f"Cache-Control {valeur!r}"
+
+
 def regle_wagtail(role: str, motif: Motif, chemin_: str, resultat) -> str | None:
     """Wagtail's own screens: nobody gets a 500; partners and anonymous visitors never get a
     200 under /admin/ (anonymous visitors go to the login page); CPAM staff may."""
@@ -195,9 +208,11 @@ def ecarts(client, role: str, monde, matrice: dict[str, Vue]) -> tuple[list[str]
             chemin_ = chemin_exemple(motif.route)
             if re.search(r"[\[\](){}*+?|]", chemin_):
                 continue  # a regex Wagtail route without sample value (catch-alls)
-            resultat, _ = demander(client, "GET", chemin_)
+            resultat, response = demander(client, "GET", chemin_)
             essais += 1
-            ecart = regle_wagtail(role, motif, chemin_, resultat)
+            ecart = regle_wagtail(role, motif, chemin_, resultat) or cache_prive_manquant(
+                role, motif, response
+            )
             if ecart:
                 differences.append(f"GET {chemin_} [{motif.cle}] : {ecart}")
             continue
@@ -210,11 +225,13 @@ def ecarts(client, role: str, monde, matrice: dict[str, Vue]) -> tuple[list[str]
         for rang, (cote, objets) in enumerate(cotes):
             voulu = attendu[rang] if isinstance(attendu, tuple) else attendu
             chemin_ = chemin(motif, ligne, objets)
-            resultat, _ = demander(client, ligne.methode, chemin_)
+            resultat, response = demander(client, ligne.methode, chemin_)
             essais += 1
             if resultat != voulu:
                 differences.append(
                     f"{ligne.methode} {chemin_} [{motif.cle}{' ' + cote if cote else ''}] : "
                     f"obtenu {resultat}, attendu {voulu}"
                 )
+            if ecart := cache_prive_manquant(role, motif, response):
+                differences.append(f"{ligne.methode} {chemin_} [{motif.cle}] : {ecart}")
     return differences, essais
