@@ -1,7 +1,7 @@
 """Accounts, the security journal and the e-mail outbox."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -176,7 +176,13 @@ class JournalQuerySet(models.QuerySet):
         raise PermissionError("Le journal des accès ne se supprime que par la purge.")
 
     def purger_avant(self, limite) -> int:
-        """The only removal: rows older than the retention period (12 months)."""
+        """The only removal: rows older than the retention period (12 months). On PostgreSQL a
+        trigger refuses any other delete; the purge goes through the one database function it
+        lets through (migration 0005)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as curseur:
+                curseur.execute("SELECT portail_journal_purger(%s)", [limite])
+                return curseur.fetchone()[0]
         return models.QuerySet.delete(self.filter(horodatage__lt=limite))[0]
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from portail import services, tasks
@@ -76,3 +77,78 @@ def test_purge_apres_douze_mois_seulement(agent):
     assert tasks.journal_purger() == 1
     assert tasks.journal_purger() == 0
     assert list(EntreeJournal.objects.all()) == [recente]
+
+
+# The journal is append-only in the database too (PostgreSQL trigger) --------------------------
+
+en_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="déclencheur PostgreSQL : vérifié par la CI sur PostgreSQL, pas sur SQLite",
+)
+
+
+def _sql(requete: str, parametres=()):
+    with transaction.atomic(), connection.cursor() as curseur:
+        curseur.execute(requete, parametres)
+        return curseur.rowcount
+
+
+@en_postgresql
+@pytest.mark.parametrize(
+    "requete",
+    [
+        "UPDATE portail_entreejournal SET detail = 'effacé' WHERE id = %s",
+        "UPDATE portail_entreejournal SET horodatage = now() - interval '2 years' WHERE id = %s",
+        "UPDATE portail_entreejournal SET utilisateur_id = NULL, detail = '' WHERE id = %s",
+        "DELETE FROM portail_entreejournal WHERE id = %s",
+    ],
+)
+def test_sql_brut_ne_modifie_ni_ne_supprime_une_entree(agent, requete):
+    entree = EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION, detail="x")
+
+    with pytest.raises(DatabaseError, match="ajout seul"):
+        _sql(requete, [entree.pk])
+
+    relue = EntreeJournal.objects.get(pk=entree.pk)
+    assert (relue.detail, relue.utilisateur_id, relue.horodatage) == (
+        "x",
+        agent.pk,
+        entree.horodatage,
+    )
+
+
+@en_postgresql
+def test_drapeau_de_purge_hors_fonction_sans_effet_apres_la_transaction(agent):
+    """The flag the purge function sets is local to its transaction: it does not leak."""
+    entree = EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION)
+    with time_machine.travel(timezone.now() + timedelta(days=400)):
+        tasks.journal_purger()
+
+    assert not EntreeJournal.objects.filter(pk=entree.pk).exists()
+    autre = EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION)
+    with pytest.raises(DatabaseError, match="ajout seul"):
+        _sql("DELETE FROM portail_entreejournal WHERE id = %s", [autre.pk])
+
+
+@en_postgresql
+def test_purge_par_la_fonction_ne_supprime_que_les_entrees_anciennes(agent):
+    maintenant = timezone.now()
+    with time_machine.travel(maintenant - timedelta(days=400)):
+        EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION)
+    recente = EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION)
+
+    assert tasks.journal_purger() == 1
+    assert list(EntreeJournal.objects.all()) == [recente]
+
+
+@en_postgresql
+def test_suppression_d_un_compte_detache_ses_entrees_sans_les_modifier(agent):
+    entree = EntreeJournal.objects.create(
+        utilisateur=agent, action=Action.CONNEXION, detail="conservé"
+    )
+
+    agent.delete()
+
+    relue = EntreeJournal.objects.get(pk=entree.pk)
+    assert relue.utilisateur_id is None
+    assert (relue.detail, relue.horodatage) == ("conservé", entree.horodatage)
