@@ -320,6 +320,9 @@ DEMANDES_TELEPHONE_TRES_URGENT = env("DEMANDES_TELEPHONE_TRES_URGENT", default="
 # 5 files of 10 MB so that a refused file still gets a French message, not a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 
+# Where a vulnerability is reported (SECURITE.md, /.well-known/security.txt).
+SECURITE_CONTACT = env("SECURITE_CONTACT", default="mailto:securite@solidaires-partenaires.example")
+
 # Wagtail.
 WAGTAIL_SITE_NAME = "Solidaires et partenaires"
 WAGTAILADMIN_BASE_URL = PORTAIL_URL

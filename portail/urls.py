@@ -57,6 +57,8 @@ comptes = [
         name="accessibilite",
     ),
     path("sante/", views.sante, name="sante"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
+    path("securite/", views.securite_publique, name="securite_publique"),
 ]
 
 urlpatterns = [

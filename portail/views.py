@@ -3,7 +3,7 @@
 import functools
 import json
 from base64 import b32encode
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import segno
 from django.conf import settings
@@ -320,6 +320,27 @@ def sante(request):
     response = JsonResponse({"statut": "ok" if sain else "dégradé", **etat}, status=statut)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@vue_publique
+def securite_publique(request):
+    contact = settings.SECURITE_CONTACT.removeprefix("mailto:")
+    return render(request, "portail/pages/securite.html", {"contact_securite": contact})
+
+
+@vue_publique
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability. `Expires` is always a few months ahead, as
+    the RFC asks (less than a year)."""
+    expire = (timezone.now() + timedelta(days=180)).replace(microsecond=0)
+    lignes = [
+        f"Contact: {settings.SECURITE_CONTACT}",
+        f"Expires: {expire.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: fr, en",
+        f"Policy: {settings.PORTAIL_URL}{reverse('portail:securite_publique')}",
+        f"Canonical: {settings.PORTAIL_URL}{request.path}",
+    ]
+    return HttpResponse("\n".join(lignes) + "\n", content_type="text/plain; charset=utf-8")
 
 
 # Personal data (RGPD) ----------------------------------------------------------------------------

@@ -45,6 +45,8 @@ MATRICE = {
     "portail:donnees_personnelles": vue(tous=200),
     "portail:accessibilite": vue(tous=200),
     "portail:sante": vue(tous=200),
+    "portail:security_txt": vue(tous=200),
+    "portail:securite_publique": vue(tous=200),
     "conventions:mes_structures": vue(
         anonyme=CONNEXION, partenaires=404, referent_a=302, cpam=404, superviseur=200
     ),
