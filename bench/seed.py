@@ -96,19 +96,21 @@ def _par_lots(modele, objets, taille=LOT) -> int:
 
 
 def nir(hasard: random.Random) -> str:
+    from portail.identifiants import nir_avec_cle
+
     numero = (
         f"{hasard.choice('12')}{hasard.randint(40, 99):02d}{hasard.randint(1, 12):02d}"
         f"{hasard.choice(['37', '41', '28', '36', '45', '18'])}"
         f"{hasard.randint(1, 999):03d}{hasard.randint(1, 999):03d}"
     )
-    return f"{numero}{97 - int(numero) % 97:02d}"
+    return nir_avec_cle(numero)
 
 
 def siret(n: int) -> str:
-    from conventions.validators import cle_luhn_valide
+    """Distinct for each n below 10 million; the SIREN starts with 9 (see `deja_seede`)."""
+    from portail.identifiants import siren_avec_cle, siret_avec_cle
 
-    base = f"9{n:012d}"
-    return next(base + str(c) for c in range(10) if cle_luhn_valide(base + str(c)))
+    return siret_avec_cle(siren_avec_cle(f"9{n:07d}") + "0001")
 
 
 def deja_seede() -> bool:

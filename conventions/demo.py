@@ -16,11 +16,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from portail.identifiants import siren_avec_cle, siret_avec_cle
 from portail.pdf import pdf_simple
 
 from . import services
 from .models import Adhesion, Convention, DemandeAdhesion, Partenaire, TransitionConvention
-from .validators import cle_luhn_valide
 
 Type = Partenaire.Type
 Statut = Convention.Statut
@@ -173,13 +173,8 @@ def creer(comptes: dict) -> None:
 
 
 def siret_demo(departement: str, rang: int) -> str:
-    """A SIRET of a local public body: SIREN and SIRET both with a valid Luhn key."""
-    siren = _avec_cle(f"2{departement}{rang:05d}")
-    return _avec_cle(f"{siren}0001")
-
-
-def _avec_cle(chiffres: str) -> str:
-    return next(chiffres + str(c) for c in range(10) if cle_luhn_valide(chiffres + str(c)))
+    """A SIRET of a local public body (SIREN starting with 2), keys computed by stdnum."""
+    return siret_avec_cle(siren_avec_cle(f"2{departement}{rang:05d}") + "0001")
 
 
 def _partenaire(structure: Structure, rang: int) -> Partenaire:

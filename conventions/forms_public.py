@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portail.identifiants import siret_valider
+
 from .models import DemandeAdhesion, Partenaire, valider_code_postal
-from .validators import valider_siret
 
 # French number: 10 digits starting with 0 (not 00), or +33 / 0033 followed by the 9 digits
 # without their leading 0; spaces, dots, dashes and "(0)" are tolerated between digits.
@@ -151,9 +152,7 @@ class DemandeAdhesionForm(forms.ModelForm):
         return bool(self.data.get(self.add_prefix(CHAMP_PIEGE), "").strip())
 
     def clean_siret(self):
-        siret = _sans_espaces(self.cleaned_data["siret"])
-        valider_siret(siret)
-        return siret
+        return siret_valider(self.cleaned_data["siret"])
 
     def clean_code_postal(self):
         code_postal = _sans_espaces(self.cleaned_data["code_postal"])

@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from portail.identifiants import siret_valider
 from portail.models import TraceTransition
-
-from .validators import valider_siret
 
 valider_code_postal = RegexValidator(
     r"^\d{5}$", _("Le code postal comporte 5 chiffres, par exemple 37000.")
@@ -44,7 +43,7 @@ class Partenaire(models.Model):
         _("SIRET"),
         max_length=14,
         unique=True,
-        validators=[valider_siret],
+        validators=[siret_valider],
         help_text=_("14 chiffres, sans espace."),
     )
     adresse = models.CharField(_("adresse"), max_length=250)
@@ -275,7 +274,7 @@ class DemandeAdhesion(models.Model):
 
     nom_structure = models.CharField(_("nom de la structure"), max_length=200)
     type = models.CharField(_("type de structure"), max_length=20, choices=Partenaire.Type.choices)
-    siret = models.CharField(_("SIRET"), max_length=14, validators=[valider_siret])
+    siret = models.CharField(_("SIRET"), max_length=14, validators=[siret_valider])
     code_postal = models.CharField(_("code postal"), max_length=5, validators=[valider_code_postal])
     commune = models.CharField(_("commune"), max_length=120)
     contact_nom = models.CharField(_("nom et prénom du contact"), max_length=200)

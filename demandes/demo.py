@@ -17,6 +17,7 @@ from django.utils import timezone
 from conventions.models import Adhesion, Partenaire
 from conventions.services import adhesion_creer
 from portail import roles
+from portail.identifiants import nir_avec_cle
 from portail.models import Courriel
 from portail.pdf import pdf_simple
 
@@ -268,8 +269,7 @@ def _nir(hasard: random.Random, sexe: int, departement: str) -> str:
     annee = hasard.randint(40, 99)
     mois = hasard.randint(1, 12)
     numero = f"{sexe}{annee:02d}{mois:02d}{departement}{hasard.randint(1, 400):03d}"
-    numero += f"{hasard.randint(1, 999):03d}"
-    return f"{numero}{97 - int(numero) % 97:02d}"
+    return nir_avec_cle(f"{numero}{hasard.randint(1, 999):03d}")
 
 
 def _agents_par_structure(comptes) -> list[tuple[Partenaire, list]]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire, valider_departement
+from portail.identifiants import nir_valider
 from portail.models import TraceTransition
 
 from .calendrier import MINUTES_PAR_JOUR
@@ -319,7 +320,9 @@ class Demande(models.Model):
     objet = models.CharField(_("objet"), max_length=150)
 
     # The insured person: the sensitive core (never in URLs, e-mails or logs).
-    nir = models.CharField(_("numéro de sécurité sociale"), max_length=15, blank=True)
+    nir = models.CharField(
+        _("numéro de sécurité sociale"), max_length=15, blank=True, validators=[nir_valider]
+    )
     nom = models.CharField(_("nom de l'assuré"), max_length=100, blank=True)
     prenom = models.CharField(_("prénom de l'assuré"), max_length=100, blank=True)
     date_naissance = models.DateField(_("date de naissance"), null=True, blank=True)

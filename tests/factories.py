@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portail.identifiants import siren_avec_cle, siret_avec_cle
+
 MOT_DE_PASSE = "Mot-de-passe-de-test-2026"
 
 
@@ -67,11 +69,8 @@ def codes_secours(utilisateur, nombre: int = 3) -> list[str]:
 
 
 def siret_valide(n: int) -> str:
-    """A SIRET with a valid Luhn key, distinct for each n."""
-    from conventions.validators import cle_luhn_valide
-
-    base = f"{(n * 7919) % 10**13:013d}"
-    return next(base + str(c) for c in range(10) if cle_luhn_valide(base + str(c)))
+    """A valid SIRET (keys computed by stdnum), distinct for each n below 100 million."""
+    return siret_avec_cle(siren_avec_cle(f"{(n * 7919) % 10**8:08d}") + "0001")
 
 
 class PartenaireFactory(factory.django.DjangoModelFactory):

@@ -1,8 +1,12 @@
 """Partner structures in the back-office."""
 
+from django import forms
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.views import generic
+
+from portail.identifiants import siret_valider
 
 from .. import selectors
 from ..models import DemandeAdhesion, Partenaire
@@ -31,11 +35,22 @@ CHAMPS_STRUCTURE = [
 
 
 class StructureForm(WagtailAdminModelForm):
-    """The model's clean() checks the France Services label; its validator the SIRET key."""
+    """The model's clean() checks the France Services label; the SIRET is checked here, typed
+    with spaces or not, then again by the model's validator."""
+
+    siret = forms.CharField(
+        label=_("SIRET"),
+        help_text=_("14 chiffres, sur l'avis de situation INSEE (les espaces sont acceptés)."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Partenaire
         fields = CHAMPS_STRUCTURE
+
+    def clean_siret(self):
+        return siret_valider(self.cleaned_data["siret"])
 
 
 class StructureCreateView(generic.CreateView):

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from portail.identifiants import nir_normaliser
+
 from .. import selectors
-from ..validators import nir_normaliser
 from .affichage import horloge
 from .forms import FiltresBoiteForm, RechercheForm
 

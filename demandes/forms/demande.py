@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire
+from portail.identifiants import nir_valider
 
 from .. import selectors
 from ..calendrier import jours_ouvres
 from ..models import Categorie, Demande
-from ..validators import nir_valider
 from .complements import CHAMPS_SPECIFIQUES, REVENUS_AVEC_ARRET, SITUATIONS_CARTE, TYPES_REVENU
 from .pieces import champ_pieces
 

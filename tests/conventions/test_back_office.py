@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.menu import admin_menu
 
-from conventions.models import Adhesion, Convention, DemandeAdhesion, TransitionConvention
+from conventions.models import (
+    Adhesion,
+    Convention,
+    DemandeAdhesion,
+    Partenaire,
+    TransitionConvention,
+)
 from tests.conftest import connecter_verifie, texte
 from tests.factories import (
     AdhesionFactory,
@@ -280,12 +286,62 @@ def test_creation_de_structure_refuse_un_siret_invalide_et_le_label_manquant(cli
         "actif": "on",
     }
     contenu = texte(client_superviseur.post(url("partenaires_structures:add"), donnees))
-    assert "Ce SIRET n'est pas valide" in contenu
+    assert "Les 9 premiers chiffres du SIRET (le SIREN) ne forment pas un numéro valide" in contenu
     assert "Indiquez le numéro de labellisation d'une structure France Services." in contenu
 
     donnees.update(siret=siret_valide(777), numero_label_france_services="FS-37-900")
     response = client_superviseur.post(url("partenaires_structures:add"), donnees)
     assert response.status_code == 302
+
+
+def _structure(**champs) -> dict:
+    donnees = {
+        "nom": "Bureau de poste de Chinon",
+        "type": "autre",
+        "siret": "356 000 000 00048",
+        "adresse": "1 rue Voltaire",
+        "code_postal": "37500",
+        "commune": "Chinon",
+        "departement": "37",
+        "actif": "on",
+    }
+    donnees.update(champs)
+    return donnees
+
+
+@pytest.mark.parametrize("siret", ["356 000 000 00048", "35600000049837", "732.829.320.00074"])
+def test_creation_de_structure_accepte_les_siret_publies_saisis_avec_espaces(
+    client_superviseur, siret
+):
+    response = client_superviseur.post(url("partenaires_structures:add"), _structure(siret=siret))
+
+    assert response.status_code == 302
+    partenaire = Partenaire.objects.get(nom="Bureau de poste de Chinon")
+    assert partenaire.siret == siret.replace(" ", "").replace(".", "")
+
+
+@pytest.mark.parametrize(
+    ("siret", "message"),
+    [
+        ("73282932000079", "La clé du SIRET ne correspond pas aux chiffres saisis"),
+        ("35600000049838", "La clé du SIRET ne correspond pas aux chiffres saisis"),
+        ("7328293200007", "Le SIRET doit comporter 14 chiffres (13 saisis)."),
+        ("7328293200007A", "Le SIRET ne comporte que des chiffres"),
+    ],
+)
+def test_creation_de_structure_avec_un_siret_faux_explique_et_garde_la_saisie(
+    client_superviseur, siret, message
+):
+    avant = Partenaire.objects.count()
+    response = client_superviseur.post(url("partenaires_structures:add"), _structure(siret=siret))
+
+    assert response.status_code == 200
+    contenu = texte(response)
+    assert message in contenu
+    assert f'value="{siret}"' in contenu
+    assert 'value="Bureau de poste de Chinon"' in contenu
+    assert 'value="1 rue Voltaire"' in contenu
+    assert Partenaire.objects.count() == avant
 
 
 def test_detail_de_structure_avec_historique_et_agents(client_superviseur, superviseur, agent_a):

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from conventions import services
 from conventions.models import Convention, TransitionConvention
-from conventions.validators import valider_siret
 from tests.factories import ConventionFactory, PartenaireFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,28 +28,6 @@ AUTORISEES = {
     (S.SUSPENDUE, S.RESILIEE),
     (S.SUSPENDUE, S.EXPIREE),
 }
-
-
-# SIRET -----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("siret", ["73282932000074", "35600000000010"])
-def test_siret_valides(siret):
-    valider_siret(siret)
-
-
-@pytest.mark.parametrize(
-    ("siret", "message"),
-    [
-        ("73282932000075", "n'est pas valide"),
-        ("7328293200007", "exactement 14 chiffres"),
-        ("7328293200007A", "exactement 14 chiffres"),
-        ("732 829 320 00074", "exactement 14 chiffres"),
-    ],
-)
-def test_siret_invalides_message_clair(siret, message):
-    with pytest.raises(ValidationError, match=message):
-        valider_siret(siret)
 
 
 def test_france_services_sans_numero_de_label_refusee():

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from conventions.models import Adhesion, Convention, DemandeAdhesion, Partenaire
 from conventions.selectors import acces_portail
-from conventions.validators import cle_luhn_valide
 from portail import roles
+from portail.identifiants import siren_valider
 from portail.management.commands.seed_demo import COMPTES_DEMO
 from portail.models import Utilisateur
 from portail.pdf import pdf_simple
@@ -66,7 +66,7 @@ def test_structures_des_trois_departements(semer):
     for partenaire in Partenaire.objects.all():
         partenaire.full_clean()  # valid SIRET, postcode, département, France Services label
         assert partenaire.code_postal.startswith(partenaire.departement)
-        assert cle_luhn_valide(partenaire.siret[:9])  # the SIREN has its own key too
+        assert siren_valider(partenaire.siret[:9])  # the SIREN has its own key too
 
 
 def test_conventions_dans_tous_les_statuts(semer):

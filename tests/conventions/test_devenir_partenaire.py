@@ -125,6 +125,17 @@ def test_demande_valide_enregistree_et_superviseurs_prevenus(
         assert donnee_personnelle not in courriel
 
 
+@pytest.mark.parametrize(
+    "siret",
+    ["356 000 000 00048", "35600000049837", "73282932000074", "652 059 213 00023"],
+)
+def test_siret_publies_acceptes_dont_le_siege_de_la_poste(client, siret):
+    response = client.post(URL, _donnees(siret=siret))
+
+    assert response.status_code == 302
+    assert DemandeAdhesion.objects.get().siret == siret.replace(" ", "")
+
+
 def test_page_de_remerciement_publique(client):
     response = client.get(URL_MERCI)
 
@@ -149,9 +160,11 @@ def test_formats_de_telephone_acceptes(client, saisi):
 @pytest.mark.parametrize(
     ("champ", "saisi", "message"),
     [
-        ("siret", SIRET[:-1] + str((int(SIRET[-1]) + 1) % 10), "Ce SIRET n'est pas valide"),
-        ("siret", SIRET[:13], "Le SIRET comporte exactement 14 chiffres"),
-        ("siret", "1234567890123A", "Le SIRET comporte exactement 14 chiffres"),
+        ("siret", "73282932000079", "La clé du SIRET ne correspond pas aux chiffres saisis"),
+        ("siret", "73282932100072", "Les 9 premiers chiffres du SIRET (le SIREN)"),
+        ("siret", "35600000049838", "La clé du SIRET ne correspond pas aux chiffres saisis"),
+        ("siret", "7328293200007", "Le SIRET doit comporter 14 chiffres (13 saisis)."),
+        ("siret", "7328293200007A", "Le SIRET ne comporte que des chiffres"),
         ("code_postal", "3714", "Le code postal comporte 5 chiffres"),
         ("code_postal", "37A40", "Le code postal comporte 5 chiffres"),
         ("contact_telephone", "02 61 91 20", "numéro de téléphone français à 10 chiffres"),

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from demandes import services
 from demandes.models import Categorie, Equipe, Expert, RegleRoutage
 from portail import roles
+from portail.identifiants import nir_avec_cle
 from tests.conftest import rattacher
 from tests.factories import UtilisateurFactory
 
@@ -16,8 +17,7 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 def nir_valide(numero13: str) -> str:
     """A 15-character NIR with the right key for a 13-character number (2A/2B allowed)."""
-    calcul = numero13.replace("2A", "19").replace("2B", "18")
-    return f"{numero13}{97 - int(calcul) % 97:02d}"
+    return nir_avec_cle(numero13)
 
 
 NIR = nir_valide("1850737261042")

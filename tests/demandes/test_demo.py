@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from demandes import routage
 from demandes.models import Absence, Categorie, Demande, Equipe, PieceJointe, RegleRoutage
-from demandes.validators import nir_valider
+from portail.identifiants import nir_valider
 from portail.models import Courriel
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from stdnum.fr import nir as stdnum_nir
 
 from conventions.models import Convention
 from demandes.models import Demande, PieceJointe
@@ -109,13 +110,43 @@ def test_nir_mauvaise_cle_refuse(client_a):
     response = client_a.post(URL, donnees(nir=mauvais))
     page = texte(response)
     assert response.status_code == 200
-    assert "La clé du numéro de sécurité sociale ne correspond pas au numéro" in page
+    assert "La clé du numéro de sécurité sociale (2 derniers chiffres) ne correspond pas" in page
     assert 'href="#id_nir"' in page  # the error summary links the field
     assert not Demande.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "nir", ["2 69 05 49 588 157 80", "2 95 10 99 126 111 93", "253072B07300470"]
+)
+def test_nir_publies_acceptes(client_a, nir):
+    assert client_a.post(URL, donnees(nir=nir)).status_code == 302
+    assert Demande.objects.get().nir == nir.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("nir", "message"),
+    [
+        ("2 69 05 49 588 157 81", "La clé du numéro de sécurité sociale (2 derniers chiffres)"),
+        ("2 69 05 49 588 157", "doit comporter 15 caractères, clé comprise (13 saisis)"),
+        ("2 69 05 49 588 15A 80", "ne comporte que des chiffres, sauf 2A ou 2B"),
+        ("1 84 13 76 451 089 " + stdnum_nir.calc_check_digits("1841376451089"), "(4e et 5e"),
+        ("1 84 12 00 451 089 " + stdnum_nir.calc_check_digits("1841200451089"), "(6e et 7e"),
+    ],
+)
+def test_nir_faux_explique_et_saisie_conservee(client_a, nir, message):
+    response = client_a.post(URL, donnees(nir=nir, objet="Carte Vitale jamais reçue"))
+
+    assert response.status_code == 200
+    page = texte(response)
+    assert message in page
+    assert 'href="#id_nir"' in page
+    assert f'value="{nir}"' in page
+    assert 'value="Carte Vitale jamais reçue"' in page
+    assert not Demande.objects.exists()
+
+
 def test_nir_mal_forme_ou_absent(client_a):
-    assert "comporte 15 caractères" in texte(client_a.post(URL, donnees(nir="12345")))
+    assert "doit comporter 15 caractères" in texte(client_a.post(URL, donnees(nir="12345")))
     assert "Indiquez le numéro de sécurité sociale de l'assuré, ou cochez" in texte(
         client_a.post(URL, donnees(nir=""))
     )
