@@ -112,16 +112,18 @@ def nir_normaliser(valeur: str) -> str:
 
 
 def _mois_nir_possible(mois: int) -> bool:
-    # 01 to 12; INSEE gives 20, 30 to 42 or 50 and over when the civil status given at
-    # registration (often a foreign one) does not state the month of birth.
-    return 1 <= mois <= 12 or mois == 20 or 30 <= mois <= 42 or mois >= 50
+    # 01 to 12; INSEE gives "fictitious" months when the civil status given at registration
+    # (often a foreign one) does not state the month. Published descriptions disagree on which
+    # (20, 20 to 30, 30 to 42, 50 and over): all of them are accepted, since refusing a real
+    # person's number would block their demande, while a typo is still caught by the key.
+    return 1 <= mois <= 12 or 20 <= mois <= 42 or mois >= 50
 
 
 def nir_valider(valeur: str) -> str:
     """Return the NIR normalised (15 characters), or raise a French ValidationError.
 
     stdnum checks the key (2A counting as 19 and 2B as 18); the project also refuses a sex digit,
-    a month or a département that INSEE never gives: month 00, 13 to 19, 21 to 29, 43 to 49, and
+    a month or a département that INSEE never gives: month 00, 13 to 19 or 43 to 49, and
     département 00. Every other département code is accepted: 01 to 95 and 2A/2B, 97x and 98x
     overseas, 99 for people born abroad, and codes of former départements that stay in the NIR
     of people born there (20 for Corsica before 1976, for instance).

@@ -169,7 +169,7 @@ def _avec_cle_stdnum(numero13: str) -> str:
     [
         ("1841376451089", "mois", "(4e et 5e chiffres : 13) n'existe pas"),
         ("1840076451089", "mois", "(4e et 5e chiffres : 00) n'existe pas"),
-        ("1842576451089", "mois", "(4e et 5e chiffres : 25) n'existe pas"),
+        ("1841576451089", "mois", "(4e et 5e chiffres : 15) n'existe pas"),
         ("1844576451089", "mois", "(4e et 5e chiffres : 45) n'existe pas"),
         ("1841200451089", "departement", "(6e et 7e caractères : 00) n'existe pas"),
         ("5841276451089", "sexe", "doit être 1 (homme) ou 2 (femme)"),
@@ -181,7 +181,7 @@ def test_nir_avec_une_bonne_cle_mais_impossible_refuse(numero13, code, message):
     assert message in erreur.messages[0]
 
 
-@pytest.mark.parametrize("mois", ["01", "12", "20", "30", "42", "50", "99"])
+@pytest.mark.parametrize("mois", ["01", "12", "20", "25", "30", "42", "50", "99"])
 def test_mois_fictifs_donnes_par_l_insee_acceptes(mois):
     nir = _avec_cle_stdnum(f"184{mois}99126111")
     assert nir_valider(nir) == nir
