@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "portail.journal.JournalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A database locked by another writer: the French 503 page even with DEBUG on (demo).
+    "portail.erreurs.BaseVerrouilleeMiddleware",
     # Axes last: it turns a lockout raised during authentication into its response.
     "axes.middleware.AxesMiddleware",
 ]
