@@ -21,7 +21,13 @@ RACINE = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def comptes_demo(db, settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
+    sortie = StringIO()
+    call_command("seed_demo", stdout=sortie)
+    return sortie.getvalue()
+
+
+def test_seed_demo_indique_la_commande_du_code(comptes_demo):
+    assert "python manage.py code_demo <adresse>" in comptes_demo
 
 
 def code_demo(email):
