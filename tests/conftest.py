@@ -4,6 +4,7 @@ import html
 import os
 import shutil
 import sqlite3
+import threading
 
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -137,6 +138,32 @@ def navigateur():
         )
         yield navigateur
         navigateur.close()
+
+
+def en_parallele(fonction, arguments) -> list[Exception]:
+    """Run fonction(argument) in one thread each (its own database connection), all starting
+    together; return the errors they raised."""
+    depart = threading.Barrier(len(arguments))
+    erreurs = []
+
+    def executer(argument):
+        from django.db import connections
+
+        try:
+            depart.wait(timeout=10)
+            fonction(argument)
+        except Exception as erreur:  # reported by the test
+            erreurs.append(erreur)
+        finally:
+            connections.close_all()
+
+    fils = [threading.Thread(target=executer, args=(argument,)) for argument in arguments]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join(timeout=60)
+    assert not any(fil.is_alive() for fil in fils), "un fil est resté bloqué"
+    return erreurs
 
 
 @pytest.fixture

@@ -10,35 +10,14 @@ transaction take the write lock at BEGIN and wait for it (busy timeout), on a WA
 import threading
 
 import pytest
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import connection, transaction
 
 from cms.models import FlashInfoIndexPage, FlashInfoPage, HomePage
 from portail import roles
+from tests.conftest import en_parallele
 from tests.factories import UtilisateurFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def en_meme_temps(*travaux):
-    """Run each function in its own thread (its own connection) and return their errors."""
-    erreurs = []
-
-    def executer(travail):
-        try:
-            travail()
-        except Exception as erreur:  # noqa: BLE001 - reported to the test
-            erreurs.append(erreur)
-        finally:
-            close_old_connections()
-            connections["default"].close()
-
-    fils = [threading.Thread(target=executer, args=(travail,)) for travail in travaux]
-    for fil in fils:
-        fil.start()
-    for fil in fils:
-        fil.join(timeout=60)
-    assert not any(fil.is_alive() for fil in fils), "un écrivain est resté bloqué"
-    return erreurs
 
 
 def test_la_base_de_demonstration_est_en_journal_wal(base_sqlite_fichier):
@@ -62,19 +41,16 @@ def test_deux_publications_simultanees_de_la_meme_flash_info(base_sqlite_fichier
     tous_ont_lu = threading.Barrier(2, timeout=1)
 
     def publier(resume):
-        def travail():
-            with transaction.atomic():
-                flash = FlashInfoPage.objects.get(pk=page.pk)
-                try:
-                    tous_ont_lu.wait()
-                except threading.BrokenBarrierError:
-                    pass
-                flash.resume = resume
-                flash.save_revision(user=editeur).publish(user=editeur)
+        with transaction.atomic():
+            flash = FlashInfoPage.objects.get(pk=page.pk)
+            try:
+                tous_ont_lu.wait()
+            except threading.BrokenBarrierError:
+                pass
+            flash.resume = resume
+            flash.save_revision(user=editeur).publish(user=editeur)
 
-        return travail
-
-    erreurs = en_meme_temps(publier("Sauvegarde automatique"), publier("Publiée"))
+    erreurs = en_parallele(publier, ["Sauvegarde automatique", "Publiée"])
 
     assert erreurs == []
     page.refresh_from_db()
