@@ -8,8 +8,14 @@ page with `Retry-After`, and the web process reconnects by itself on the next re
 The 400 handler catches the same outage in one more place: when the database goes away after
 the view but before the session is saved, Django's session middleware reports it as
 `SessionInterrupted` (a 400, "the session was deleted"); the database error is its cause.
+
+With DEBUG on (the SQLite demo) Django shows its English debug trace instead of calling these
+handlers. A database locked by another writer is not a developer's bug but a moment to wait:
+`BaseVerrouilleeMiddleware` answers it with the same French 503 page there too, and logs the
+trace on the console. Other database errors (a missing migration) keep the debug trace.
 """
 
+import logging
 import sys
 
 from django.conf import settings
@@ -18,6 +24,8 @@ from django.http import HttpResponse
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger(__name__)
 
 #: Seconds a client is asked to wait before trying again after a database outage.
 REESSAYER_APRES = 30
@@ -36,6 +44,12 @@ def cause_base_indisponible(exception: BaseException | None) -> bool:
         vues.add(id(exception))
         exception = exception.__cause__ or exception.__context__
     return False
+
+
+def base_verrouillee(exception: BaseException | None) -> bool:
+    """SQLite's "database is locked" (or "database table is locked"): another writer held the
+    database longer than the busy timeout of the settings."""
+    return isinstance(exception, OperationalError) and "is locked" in str(exception)
 
 
 def _page(gabarit: str, statut: int) -> HttpResponse:
@@ -59,3 +73,20 @@ def requete_incorrecte(request, exception):
     if cause_base_indisponible(exception):
         return _page("503.html", 503)
     return defaults.bad_request(request, exception)
+
+
+class BaseVerrouilleeMiddleware:
+    """With DEBUG on, a view that met a locked database answers the French 503 page rather than
+    Django's debug trace (with DEBUG off, `erreur_serveur` already does)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (settings.DEBUG and base_verrouillee(exception)):
+            return None
+        logger.error("Database locked: %s %s", request.method, request.path, exc_info=exception)
+        return _page("503.html", 503)

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "portail.journal.JournalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A database locked by another writer: the French 503 page even with DEBUG on (demo).
+    "portail.erreurs.BaseVerrouilleeMiddleware",
     # Axes last: it turns a lockout raised during authentication into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,6 +123,20 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+#: Seconds a SQLite connection waits for another writer before "database is locked".
+SQLITE_ATTENTE_VERROU = 20
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two writers at once (the editor's autosave racing "Publier", two agents, a task): the WAL
+    # journal lets readers go on while one writes; IMMEDIATE transactions take the write lock at
+    # BEGIN, so a transaction that reads then writes waits its turn (busy timeout) instead of
+    # failing at once with "database is locked" when another one wrote in between.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_ATTENTE_VERROU,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts.

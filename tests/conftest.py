@@ -3,6 +3,8 @@
 import html
 import os
 import shutil
+import sqlite3
+import threading
 
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -136,6 +138,59 @@ def navigateur():
         )
         yield navigateur
         navigateur.close()
+
+
+def en_parallele(fonction, arguments) -> list[Exception]:
+    """Run fonction(argument) in one thread each (its own database connection), all starting
+    together; return the errors they raised."""
+    depart = threading.Barrier(len(arguments))
+    erreurs = []
+
+    def executer(argument):
+        from django.db import connections
+
+        try:
+            depart.wait(timeout=10)
+            fonction(argument)
+        except Exception as erreur:  # reported by the test
+            erreurs.append(erreur)
+        finally:
+            connections.close_all()
+
+    fils = [threading.Thread(target=executer, args=(argument,)) for argument in arguments]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join(timeout=60)
+    assert not any(fil.is_alive() for fil in fils), "un fil est resté bloqué"
+    return erreurs
+
+
+@pytest.fixture
+def base_sqlite_fichier(transactional_db, tmp_path):
+    """The test database copied to a SQLite FILE, used by every thread until the test ends.
+
+    The in-memory test database is one connection shared by every thread, so it never meets a
+    second writer; a file gives each thread its own connection, as `runserver` does with
+    db.sqlite3, with the OPTIONS of `portail/settings.py`. Skipped on PostgreSQL."""
+    from django.db import connections
+
+    memoire = connections["default"]
+    if memoire.vendor != "sqlite":
+        pytest.skip("Propre à SQLite : PostgreSQL accepte plusieurs écrivains par lui-même.")
+    reglages_memoire = connections.settings["default"]
+    fichier = tmp_path / "db.sqlite3"
+    memoire.ensure_connection()
+    copie = sqlite3.connect(fichier)
+    memoire.connection.backup(copie)
+    copie.close()
+    reglages = {**reglages_memoire, "NAME": str(fichier)}
+    connections.settings["default"] = reglages
+    connections["default"] = memoire.__class__(reglages, "default")
+    yield fichier
+    connections["default"].close()
+    connections["default"] = memoire
+    connections.settings["default"] = reglages_memoire
 
 
 # Partner structures ----------------------------------------------------------------------------

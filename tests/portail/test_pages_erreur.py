@@ -74,6 +74,34 @@ def test_base_injoignable_503_avec_delai_de_nouvel_essai(client_sans_exception):
     assert "5432" not in contenu
 
 
+@pytest.mark.parametrize("debug", [True, False])
+def test_base_verrouillee_503_en_francais_meme_en_debug(
+    client_sans_exception, settings, caplog, debug
+):
+    """The SQLite demo runs with DEBUG on: a locked database must not show Django's English
+    debug trace to the person, but the page asking to try again."""
+    settings.DEBUG = debug
+    response = client_sans_exception.get("/essai/base-verrouillee/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    contenu = texte(response)
+    assert '<html lang="fr">' in contenu
+    assert "Le portail est momentanément indisponible" in contenu
+    assert "database is locked" not in contenu and "Traceback" not in contenu
+    # The developer still finds the trace on the console.
+    assert any("database is locked" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+
+
+def test_autre_erreur_de_base_en_debug_garde_la_trace_du_developpeur(
+    client_sans_exception, settings
+):
+    """A missing table or an unreachable server in development is the developer's to see."""
+    settings.DEBUG = True
+    response = client_sans_exception.get("/essai/panne-base/")
+    assert response.status_code == 500
+    assert "OperationalError" in texte(response)
+
+
 def test_session_interrompue_par_la_base_503(client_sans_exception):
     response = client_sans_exception.get("/essai/session-interrompue/")
     assert response.status_code == 503

@@ -1,4 +1,4 @@
-"""The portal's URLs plus two views that fail, to see the error pages a person gets."""
+"""The portal's URLs plus views that fail, to see the error pages a person gets."""
 
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.core.exceptions import SuspiciousOperation
@@ -11,6 +11,12 @@ from portail.middleware import vue_publique
 @vue_publique
 def panne_base(request):
     raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
+
+
+@vue_publique
+def base_verrouillee(request):
+    """What SQLite raises when another writer held the database past the busy timeout."""
+    raise OperationalError("database is locked")
 
 
 @vue_publique
@@ -34,6 +40,7 @@ def requete_suspecte(request):
 
 urlpatterns = [
     path("essai/panne-base/", panne_base),
+    path("essai/base-verrouillee/", base_verrouillee),
     path("essai/bogue/", bogue),
     path("essai/session-interrompue/", session_interrompue),
     path("essai/requete-suspecte/", requete_suspecte),

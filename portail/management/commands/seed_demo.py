@@ -58,7 +58,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Comptes de démonstration prêts."))
         self.stdout.write(f"Mot de passe commun : {MOT_DE_PASSE_DEMO}")
         self.stdout.write(
-            "Ajoutez chaque URI otpauth:// dans une application d'authentification "
+            "Code à usage unique sans application : python manage.py code_demo <adresse>"
+        )
+        self.stdout.write(
+            "Ou ajoutez chaque URI otpauth:// dans une application d'authentification "
             "(ou : oathtool --totp -b <secret>) :"
         )
         for utilisateur, role, appareil in comptes:
