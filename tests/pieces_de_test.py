@@ -73,6 +73,49 @@ def pdf_annotation_javascript() -> bytes:
     return _ecrire(document)
 
 
+def pdf_champ_de_formulaire_javascript() -> bytes:
+    """A form field whose additional actions (/AA, on keystroke) run JavaScript."""
+    document = _document(1)
+    champ = document._add_object(
+        DictionaryObject(
+            {
+                _nom("/FT"): _nom("/Tx"),
+                _nom("/T"): TextStringObject("revenus"),
+                _nom("/AA"): DictionaryObject({_nom("/K"): _action_javascript()}),
+            }
+        )
+    )
+    document._root_object[_nom("/AcroForm")] = DictionaryObject(
+        {_nom("/Fields"): ArrayObject([champ])}
+    )
+    return _ecrire(document)
+
+
+def pdf_xfa() -> bytes:
+    """An XFA form: its scripts (JavaScript or FormCalc) live in XML packets."""
+    document = _document(1)
+    paquet = document._add_object(DictionaryObject())
+    document._root_object[_nom("/AcroForm")] = DictionaryObject(
+        {_nom("/Fields"): ArrayObject([]), _nom("/XFA"): paquet}
+    )
+    return _ecrire(document)
+
+
+def pdf_annotation_fichier_joint() -> bytes:
+    """A file attachment annotation (a paper clip on the page), with no /EmbeddedFiles."""
+    document = _document(1)
+    trombone = DictionaryObject(
+        {
+            _nom("/Type"): _nom("/Annot"),
+            _nom("/Subtype"): _nom("/FileAttachment"),
+            _nom("/Rect"): ArrayObject([]),
+            _nom("/FS"): TextStringObject("facture.exe"),
+        }
+    )
+    document.pages[0][_nom("/Annots")] = ArrayObject([document._add_object(trombone)])
+    return _ecrire(document)
+
+
 def pdf_lancement() -> bytes:
     """A launch action: opens a program on the reader's computer."""
     document = _document(1)

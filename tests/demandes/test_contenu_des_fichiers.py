@@ -259,6 +259,23 @@ CATALOGUE = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("contenu", "code"),
+    [
+        (pieces_de_test.pdf_champ_de_formulaire_javascript(), "pdf_javascript"),
+        (pieces_de_test.pdf_xfa(), "pdf_xfa"),
+        (pieces_de_test.pdf_annotation_fichier_joint(), "pdf_fichier_integre"),
+    ],
+    ids=["champ_de_formulaire_javascript", "xfa", "annotation_fichier_joint"],
+)
+def test_autres_contenus_actifs_refuses(contenu, code):
+    with pytest.raises(ValidationError) as erreur:
+        fichier_verifier(fichier("formulaire.pdf", contenu))
+    assert erreur.value.code == code
+    assert erreur.value.messages[0].startswith("Le fichier « formulaire.pdf » contient ")
+    assert erreur.value.messages[0].endswith(CONSIGNE)
+
+
 def test_nom_code_en_hexadecimal_reconnu():
     """/J#61vaScript is /JavaScript for a reader: a search of the raw bytes would miss it."""
     contenu = _pdf_brut(
