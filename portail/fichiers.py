@@ -50,6 +50,8 @@ FORMATS = {
     PNG: (b"\x89PNG\r\n\x1a\n", "png", "PNG"),
 }
 EXTENSIONS = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG}
+# The `accept` attribute of file inputs: what the browser's file picker offers.
+ACCEPT = ",".join([*EXTENSIONS, *FORMATS])
 _PILLOW = {JPEG: "JPEG", PNG: "PNG"}
 
 # Work allowed on one PDF. A scan of a few pages, even of 10 MB, has a few dozen objects and is
