@@ -20,10 +20,10 @@ work, because the file comes from outside and may be built to hurt:
 Size limits stay with each caller (they differ between attachments and signed conventions).
 
 Wagtail documents (the forms library) do not go through this check: they are uploaded by CPAM
-editors (a staff role with two factors), not by partners, and are mostly official fillable
-Cerfa forms whose fields use JavaScript for formatting; refusing JavaScript would make the
-library impossible to fill. Partners download them only after the access check of
-`cms.wagtail_hooks`.
+editors (a staff role with two factors), not by partners, and are often official fillable
+Cerfa forms, whose fields commonly use JavaScript to format what is typed; refusing JavaScript
+there would empty the library of its fillable forms. Partners download them only after the
+access check of `cms.wagtail_hooks`.
 """
 
 import io
@@ -54,10 +54,10 @@ EXTENSIONS = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG}
 ACCEPT = ",".join([*EXTENSIONS, *FORMATS])
 _PILLOW = {JPEG: "JPEG", PNG: "PNG"}
 
-# Work allowed on one PDF. A scan of a few pages, even of 10 MB, has a few dozen objects and is
-# checked in milliseconds; a 1,080-page text document (9 MB, 8,600 objects) takes 1.3 s of CPU
-# (pypdf is pure Python). The deadline is wall-clock time, so it leaves room for a busy server;
-# these limits only stop files built to keep a request busy.
+# Work allowed on one PDF. A page's content is never decoded, so size alone costs little (a
+# one-page PDF of 10 MB: 4 ms of CPU); objects do (pypdf is pure Python): a 1,080-page text
+# document (9 MB, 8,600 objects) takes 1.3 s of CPU. The deadline is wall-clock time, so it
+# leaves room for a busy server; these limits only stop files built to keep a request busy.
 PDF_OBJETS_MAX = 100_000
 PDF_SECONDES_MAX = 5.0
 _LIMITES_PYPDF = {
