@@ -23,11 +23,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bench import charge, comptes
+from portail.pdf import pdf_simple
 
 RACINE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
-PDF_1MO = b"%PDF-1.4\n" + b"%" + b"0" * (1024 * 1024 - 20) + b"\n%%EOF\n"
+# A real PDF (uploads are parsed, a fake one is refused), its 1 MB in one content stream.
+PDF_1MO = pdf_simple([f"Relevé de ressources, ligne {n:05d}" + " ." * 20 for n in range(14_000)])
 PLANCHER = "floor /sante/"
 
 

@@ -75,7 +75,8 @@ def _reference_suivante(instant) -> str:
 def piece_deposer(*, fichier, utilisateur) -> PieceJointe:
     """Store an uploaded file under a server-generated name, not yet attached to a message.
 
-    Checked by content (PDF, JPEG, PNG) and size; raises ValidationError otherwise. Kept for the
+    Checked by size and by content (a PDF, JPEG or PNG that its parser opens, with no active
+    content: `portail.fichiers`); raises ValidationError otherwise. Kept for the
     person who uploaded it, so that a form refused for another reason does not lose it.
     """
     type_mime, extension = fichier_valider(fichier)

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from portail.fichiers import fichier_verifier
+
 
 def nir_masque(nir: str) -> str:
     """The NIR as screens show it in lists: sex and birth year only."""
@@ -17,23 +19,10 @@ def nir_masque(nir: str) -> str:
 
 # Attachments -----------------------------------------------------------------------------------
 
-SIGNATURES = {
-    b"%PDF-": ("application/pdf", "pdf"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", "png"),
-    b"\xff\xd8\xff": ("image/jpeg", "jpg"),
-}
-
-
-def type_fichier(debut: bytes) -> tuple[str, str] | None:
-    """(MIME type, extension) recognised from the first bytes of a file, else None."""
-    for signature, type_et_extension in SIGNATURES.items():
-        if debut.startswith(signature):
-            return type_et_extension
-    return None
-
 
 def fichier_valider(fichier) -> tuple[str, str]:
-    """Check an uploaded file by its content and size; return (MIME type, extension)."""
+    """Check an attachment's size, then its content (`portail.fichiers.fichier_verifier`);
+    return (MIME type, extension)."""
     nom = getattr(fichier, "name", "") or _("Le fichier")
     if fichier.size > settings.DEMANDES_TAILLE_MAX_FICHIER:
         raise ValidationError(
@@ -46,17 +35,4 @@ def fichier_valider(fichier) -> tuple[str, str]:
         )
     if fichier.size == 0:
         raise ValidationError(_("« %(nom)s » est vide.") % {"nom": nom}, code="vide")
-    fichier.seek(0)
-    debut = fichier.read(8)
-    fichier.seek(0)
-    reconnu = type_fichier(debut)
-    if reconnu is None:
-        raise ValidationError(
-            _(
-                "« %(nom)s » n'est pas un fichier PDF, JPEG ou PNG : seuls ces formats sont "
-                "acceptés (le contenu du fichier est vérifié, pas seulement son nom)."
-            )
-            % {"nom": nom},
-            code="type",
-        )
-    return reconnu
+    return fichier_verifier(fichier)

@@ -13,7 +13,6 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from .. import selectors
 from ..models import Adhesion, Convention, Partenaire
 
-SIGNATURE_PDF = b"%PDF-"
 TAILLE_MAX_PDF = 20 * 1024 * 1024
 STATUTS = Convention.Statut
 

@@ -21,10 +21,11 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 
+from portail.fichiers import PDF, fichier_verifier
+
 from .. import selectors, services
 from ..models import Convention, Partenaire
 from .communs import (
-    SIGNATURE_PDF,
     STATUTS,
     TAILLE_MAX_PDF,
     ErreursServiceMixin,
@@ -59,24 +60,15 @@ class ConventionIndexView(ExportMixin, generic.IndexView):
 
 
 def valider_pdf(fichier) -> None:
-    """A signed convention is a PDF: `.pdf` name and `%PDF-` first bytes, 20 MB at most."""
+    """A signed convention is a PDF: `.pdf` name, 20 MB at most, a PDF by its content with no
+    active content (`portail.fichiers.fichier_verifier`)."""
     if not (fichier.name or "").lower().endswith(".pdf"):
         raise ValidationError(
             _("La convention signée doit être un fichier PDF (extension .pdf)."), code="extension"
         )
     if fichier.size > TAILLE_MAX_PDF:
         raise ValidationError(_("Le fichier dépasse 20 Mo."), code="taille")
-    fichier.seek(0)
-    debut = fichier.read(len(SIGNATURE_PDF))
-    fichier.seek(0)
-    if debut != SIGNATURE_PDF:
-        raise ValidationError(
-            _(
-                "Ce fichier n'est pas un PDF valide : enregistrez la convention signée au "
-                "format PDF puis déposez-la de nouveau."
-            ),
-            code="contenu",
-        )
+    fichier_verifier(fichier, types=[PDF])
 
 
 class ConventionForm(WagtailAdminModelForm):

@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conventions.selectors import departements_des_partenaires
+from portail.fichiers import ACCEPT
 from portail.formulaires import SelectLeger
 
 from .. import selectors, services
 from ..models import Categorie, Demande
 
 Statut = Demande.Statut
-
-FORMATS_ACCEPTES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
 # Inbox -------------------------------------------------------------------------------------------
@@ -144,7 +143,7 @@ class MessageForm(forms.Form):
         help_text=gettext_lazy(
             "PDF, JPEG ou PNG, 10 Mo au plus par fichier, 5 fichiers au plus par message."
         ),
-        widget=FichiersInput(attrs={"accept": FORMATS_ACCEPTES}),
+        widget=FichiersInput(attrs={"accept": ACCEPT}),
     )
     pieces = PiecesField(required=False)
 

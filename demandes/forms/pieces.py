@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-TYPES_ACCEPTES = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+from portail.fichiers import ACCEPT
 
 
 class PiecesInput(forms.ClearableFileInput):
@@ -19,7 +19,7 @@ class PiecesField(forms.FileField):
     """Several files in one input; cleans to a list (checked one by one by the service)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", PiecesInput(attrs={"accept": TYPES_ACCEPTES}))
+        kwargs.setdefault("widget", PiecesInput(attrs={"accept": ACCEPT}))
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 

@@ -21,6 +21,7 @@ from conventions.models import (
     Partenaire,
     TransitionConvention,
 )
+from tests import pieces_de_test
 from tests.conftest import connecter_verifie, texte
 from tests.factories import (
     AdhesionFactory,
@@ -30,7 +31,7 @@ from tests.factories import (
     siret_valide,
 )
 
-PDF = b"%PDF-1.7\n%convention signee\n%%EOF\n"
+PDF = pieces_de_test.pdf_propre(pages=3)
 ACCUEIL_ADMIN = "/admin/"
 
 
@@ -422,8 +423,19 @@ def test_creation_de_convention_dates_incoherentes(client_superviseur):
 @pytest.mark.parametrize(
     ("nom", "contenu", "message"),
     [
-        ("convention.pdf", b"MZ\x90\x00 pas un pdf", "Ce fichier n'est pas un PDF valide"),
+        ("convention.pdf", b"MZ\x90\x00 pas un pdf", "« convention.pdf » n'est pas un fichier PDF"),
         ("convention.docx", PDF, "La convention signée doit être un fichier PDF"),
+        (
+            "convention.pdf",
+            pieces_de_test.pdf_openaction_javascript(),
+            "Le fichier « convention.pdf » contient du contenu actif (JavaScript)",
+        ),
+        (
+            "convention.pdf",
+            pieces_de_test.pdf_fichier_integre(),
+            "Le fichier « convention.pdf » contient un fichier intégré",
+        ),
+        ("convention.pdf", PDF[:200], "Le fichier « convention.pdf » est endommagé"),
     ],
 )
 def test_document_signe_refuse_un_fichier_qui_n_est_pas_un_pdf(

@@ -7,12 +7,13 @@ from demandes import services
 from demandes.models import Categorie, Equipe, Expert, RegleRoutage
 from portail import roles
 from portail.identifiants import nir_avec_cle
+from tests import pieces_de_test
 from tests.conftest import rattacher
 from tests.factories import UtilisateurFactory
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PDF = pieces_de_test.pdf_propre()
+PNG = pieces_de_test.png()
+JPEG = pieces_de_test.jpeg()
 
 
 def nir_valide(numero13: str) -> str:

@@ -352,15 +352,28 @@ def test_faux_pdf_refuse_et_formulaire_conserve(client_a):
     assert not PieceJointe.objects.exists()
 
 
-def test_image_nommee_pdf_gardee_avec_son_vrai_type(client_a):
-    """The content decides, not the name: a PNG named .pdf is a PNG."""
+def test_image_nommee_pdf_refusee(client_a):
+    """The name must not claim another format than the content: a PNG named .pdf is refused."""
+    page = texte(
+        client_a.post(
+            URL,
+            {**donnees(), "pieces": [fichier("scan.pdf", PNG, "application/pdf")]},
+            format="multipart",
+        )
+    )
+    assert "« scan.pdf » est en réalité un fichier PNG, pas un fichier PDF" in page
+    assert not Demande.objects.exists() and not PieceJointe.objects.exists()
+
+
+def test_fichier_sans_extension_garde_avec_son_vrai_type(client_a):
+    """A name that claims no format (a phone's "scan") takes the extension of its content."""
     client_a.post(
         URL,
-        {**donnees(), "pieces": [fichier("scan.pdf", PNG, "application/pdf")]},
+        {**donnees(), "pieces": [fichier("scan", PNG, "application/octet-stream")]},
         format="multipart",
     )
     piece = PieceJointe.objects.get()
-    assert (piece.type_mime, piece.nom) == ("image/png", "scan.pdf.png")
+    assert (piece.type_mime, piece.nom) == ("image/png", "scan.png")
 
 
 def test_fichier_trop_gros_refuse(client_a, settings):

@@ -17,11 +17,13 @@ def test_nir_masque_ne_montre_que_sexe_et_annee():
     [(PDF, ("application/pdf", "pdf")), (PNG, ("image/png", "png")), (JPEG, ("image/jpeg", "jpg"))],
 )
 def test_type_reconnu_par_le_contenu(contenu, attendu):
-    assert fichier_valider(fichier("scan.bin", contenu)) == attendu
+    assert fichier_valider(fichier("scan.bin", contenu, "application/octet-stream")) == attendu
 
 
-def test_une_image_renommee_pdf_est_reconnue_comme_image_et_un_texte_refuse():
-    assert fichier_valider(fichier("faux.pdf", PNG))[0] == "image/png"
+def test_une_image_renommee_pdf_et_un_texte_refuses():
+    with pytest.raises(ValidationError) as erreur:
+        fichier_valider(fichier("faux.pdf", PNG))
+    assert erreur.value.code == "type_declare"
     with pytest.raises(ValidationError) as erreur:
         fichier_valider(fichier("faux.pdf", b"MZ\x90\x00 executable"))
     assert "faux.pdf" in erreur.value.messages[0]

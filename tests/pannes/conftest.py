@@ -17,9 +17,10 @@ from celery import Celery
 from kombu import Connection, pidbox
 
 from bench import charge, comptes
+from portail.pdf import pdf_simple
 from tests.pannes import prives
 
-PDF = b"%PDF-1.4\n%" + b"0" * 8000 + b"\n%%EOF\n"
+PDF = pdf_simple(["Justificatif de domicile"] * 300)  # a real PDF of 8 kB: uploads are parsed
 NIR = "185073726104224"  # valid key (1 85 07 37 261 042, key 24)
 LIEU_DEMANDE = re.compile(r"^/demandes/([A-Z0-9-]+)/$")
 
