@@ -166,6 +166,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "portail.backends.identifiant_axes"
+# The key of the username in the credentials axes builds itself (its backend's check of a
+# locked pair), as in those Django sends with a failure: both reach identifiant_axes alike.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "portail/compte_verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
