@@ -272,8 +272,24 @@ def codes_secours_regenerer(request):
 
 @reauthentification_recente
 def appareil_remplacer(request):
-    appareil = services.appareil_totp_en_attente(utilisateur=request.user)
-    return _confirmer_appareil(request, appareil, "portail/appareil_remplacer.html", {})
+    """Replacing the authenticator (new phone).
+
+    Opening the page writes nothing: a new key is created only by the explicit POST of the
+    "Générer une nouvelle clé" button, then shown again on reload until it is confirmed. The
+    current device stays in use until the new one gives a correct code (see
+    services.appareil_totp_confirmer).
+    """
+    gabarit = "portail/appareil_remplacer.html"
+    if request.method == "POST" and "generer" in request.POST:
+        services.appareil_totp_en_attente(utilisateur=request.user)
+        return redirect("portail:appareil_remplacer")
+    appareil = selectors.appareil_totp_en_attente(utilisateur=request.user)
+    if appareil is None:
+        erreur = None
+        if request.method == "POST":
+            erreur = _("Générez d'abord une nouvelle clé, puis saisissez le code qu'elle produit.")
+        return render(request, gabarit, {"erreur": erreur})
+    return _confirmer_appareil(request, appareil, gabarit, {})
 
 
 # Password reset: never logs in, so the second factor is still asked afterwards -----------------

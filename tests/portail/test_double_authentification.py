@@ -1,5 +1,6 @@
 """Enrolment, backup codes, device replacement and resets of the second factor."""
 
+from base64 import b32encode
 from datetime import timedelta
 
 import pytest
@@ -332,11 +333,66 @@ def test_regenerer_les_codes_refuse_en_get(client, agent, appareil):
 # Account security: device replacement ----------------------------------------------------------
 
 
+def test_ouvrir_la_page_de_remplacement_ne_cree_aucun_appareil(client, agent, appareil):
+    connecter_verifie(client, agent)
+    _reconfirmer(client, appareil)
+
+    response = client.get("/compte/securite/appareil/")
+
+    assert response.status_code == 200
+    assert "Générer une nouvelle clé" in texte(response)
+    assert "<svg" not in texte(response)
+    assert list(TOTPDevice.objects.filter(user=agent)) == [appareil]
+
+
+def test_la_nouvelle_cle_est_creee_par_un_post_et_conservee(client, agent, appareil):
+    connecter_verifie(client, agent)
+    _reconfirmer(client, appareil)
+
+    response = client.post("/compte/securite/appareil/", {"generer": "1"})
+
+    assert response["Location"] == "/compte/securite/appareil/"
+    nouveau = _appareil_en_attente(agent)
+    premiere = texte(client.get("/compte/securite/appareil/"))
+    assert "<svg" in premiere
+    # Reloading, or pressing the button again, keeps the key already scanned.
+    assert texte(client.get("/compte/securite/appareil/")).count("<svg") == 1
+    client.post("/compte/securite/appareil/", {"generer": "1"})
+    assert _appareil_en_attente(agent) == nouveau
+    secret = b32encode(nouveau.bin_key).decode()
+    assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in premiere
+    assert TOTPDevice.objects.filter(pk=appareil.pk, confirmed=True).exists()
+
+
+def test_un_code_sans_nouvelle_cle_est_refuse_en_francais(client, agent, appareil):
+    connecter_verifie(client, agent)
+    _reconfirmer(client, appareil)
+
+    response = client.post("/compte/securite/appareil/", {"code": code_totp(appareil, decalage=1)})
+
+    assert response.status_code == 200
+    assert "Générez d'abord une nouvelle clé" in texte(response)
+    assert 'role="alert"' in texte(response)
+    assert list(TOTPDevice.objects.filter(user=agent)) == [appareil]
+
+
+def test_sans_reconfirmation_aucune_cle_n_est_creee(client, agent, appareil):
+    response = client.post("/compte/securite/appareil/", {"generer": "1"})
+    assert response["Location"].startswith("/connexion/?next=")
+    connecter_verifie(client, agent)
+
+    response = client.post("/compte/securite/appareil/", {"generer": "1"})
+
+    assert response["Location"].startswith(REAUTHENTIFICATION)
+    assert list(TOTPDevice.objects.filter(user=agent)) == [appareil]
+
+
 def test_remplacer_l_appareil(client, agent, appareil):
     connecter_verifie(client, agent)
     assert client.get("/compte/securite/appareil/")["Location"].startswith(REAUTHENTIFICATION)
     response = _reconfirmer(client, appareil, suivant="/compte/securite/appareil/")
     assert response["Location"] == "/compte/securite/appareil/"
+    client.post("/compte/securite/appareil/", {"generer": "1"})
     response = client.get("/compte/securite/appareil/")
     assert "<svg" in response.content.decode()
     nouveau = _appareil_en_attente(agent)

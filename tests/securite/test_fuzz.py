@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -40,6 +41,7 @@ from demandes import services as demandes_services
 from demandes.models import Categorie, Demande, Message, PieceJointe, TransitionDemande
 from formations.models import EvenementInscription, Inscription
 from portail.models import Courriel, EvenementSecurite, Utilisateur
+from portail.views import CLE_REAUTHENTIFICATION
 from tests.conftest import code_totp, connecter_verifie
 from tests.demandes.conftest import NIR, PDF, PNG
 from tests.factories import MOT_DE_PASSE
@@ -438,6 +440,21 @@ def test_reauthentification(client, monde, donnees):
             "utilisateurs": Utilisateur.objects.all(),
             "evenements": EvenementSecurite.objects.all(),
         },
+    )
+
+
+@FUZZ
+@given(donnees=st.fixed_dictionaries({"code": ou("123456")}, optional={"generer": texte}))
+def test_remplacement_de_l_appareil(client, monde, donnees):
+    connecter_verifie(client, monde.acteurs["agent_a"])
+    session = client.session
+    session[CLE_REAUTHENTIFICATION] = timezone.now().isoformat()
+    session.save()
+    soumettre(
+        client,
+        "/compte/securite/appareil/",
+        donnees,
+        {"appareils": TOTPDevice.objects.all()},
     )
 
 
