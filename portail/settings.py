@@ -324,6 +324,10 @@ WAGTAIL_SITE_NAME = "Solidaires et partenaires"
 WAGTAILADMIN_BASE_URL = PORTAIL_URL
 WAGTAILADMIN_LOGIN_URL = "portail:connexion"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No password change form on the back-office account page: it checked the old password with
+# no attempt limit, an oracle for someone holding a stolen session. A password is changed by
+# the e-mail link of "Mot de passe oublié", for CPAM staff as for partners.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PRIVACY_PASSWORD_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
