@@ -1,11 +1,12 @@
 """Forms of login, second factor and account security."""
 
 from django import forms
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .services import courriel_programmer
+from .services import courriel_programmer, second_facteur_verifier
 
 ERREURS_EMAIL = {
     "required": _("Saisissez votre adresse e-mail."),
@@ -73,8 +74,25 @@ class CodeTotpForm(CodeForm):
     )
 
 
-class MotDePasseForm(forms.Form):
-    """Asks for the password again before a sensitive change."""
+class ReauthentificationForm(CodeForm):
+    """The password and a fresh one-time code, asked again before a change to the second factor.
+
+    Someone holding a stolen session cookie has neither, so both are required:
+
+    - the password goes through `authenticate()`, so that django-axes counts a wrong one and
+      refuses a locked (account, address) pair exactly as on the login form, with the same
+      count: five failures here, at the login or both together lock both for 15 minutes;
+    - the code is one the person's authenticator shows now (a code already used, at login for
+      instance, is refused), or one of their backup codes. A backup code is accepted: it is a
+      factor the cookie thief does not have (single use, known only to its holder), and the
+      only one left to a person who lost their phone and logged in with a backup code, who
+      must be able to set up the new phone. A superviseur's reset remains for people with
+      neither.
+
+    The code is tried only once the password is right, so that a wrong password does not spend
+    a backup code nor start the code throttling. After `is_valid()`, `verrouille` tells whether
+    axes refused a locked pair and `appareil` is the device that accepted the code.
+    """
 
     password = forms.CharField(
         label=_("Mot de passe actuel"),
@@ -82,16 +100,37 @@ class MotDePasseForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("Saisissez votre mot de passe.")},
     )
+    field_order = ["password", "code"]
 
-    def __init__(self, *args, utilisateur, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.utilisateur = utilisateur
+    def __init__(self, data=None, *, request):
+        super().__init__(data)
+        self.request = request
+        self.verrouille = False
+        self.appareil = None
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.utilisateur.check_password(password):
-            raise forms.ValidationError(_("Mot de passe incorrect."))
-        return password
+    def clean(self):
+        donnees = super().clean()
+        if "password" not in donnees or "code" not in donnees:
+            return donnees  # a field missing: nothing checked, no failure counted
+        utilisateur = self.request.user
+        authentifie = authenticate(
+            self.request, username=utilisateur.get_username(), password=donnees["password"]
+        )
+        if authentifie is None or authentifie.pk != utilisateur.pk:
+            self.verrouille = bool(getattr(self.request, "axes_locked_out", False))
+            self.add_error(
+                "password",
+                _(
+                    "Mot de passe incorrect. Après 5 échecs, ici ou à la connexion, l'accès à ce "
+                    "compte depuis ce poste est bloqué pendant 15 minutes."
+                ),
+            )
+            return donnees
+        try:
+            self.appareil = second_facteur_verifier(utilisateur=utilisateur, code=donnees["code"])
+        except ValidationError as erreur:
+            self.add_error("code", erreur)
+        return donnees
 
 
 class ReinitialisationDoubleAuthentificationForm(forms.Form):

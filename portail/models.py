@@ -82,6 +82,10 @@ class EvenementSecurite(models.Model):
         REINITIALISATION = "reinitialisation", _("Double authentification réinitialisée")
         MOT_DE_PASSE_REINITIALISE = "mot_de_passe_reinitialise", _("Mot de passe réinitialisé")
         MOT_DE_PASSE_MODIFIE = "mot_de_passe_modifie", _("Mot de passe modifié")
+        REAUTHENTIFICATION_BLOQUEE = (
+            "reauthentification_bloquee",
+            _("Confirmation du mot de passe bloquée après trop d'échecs, session fermée"),
+        )
 
     utilisateur = models.ForeignKey(
         Utilisateur,

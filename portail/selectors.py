@@ -27,6 +27,11 @@ def securite_compte(*, utilisateur: Utilisateur) -> dict:
     }
 
 
+def appareil_totp_en_attente(*, utilisateur: Utilisateur) -> TOTPDevice | None:
+    """The authenticator being set up (unconfirmed), if the person started one."""
+    return TOTPDevice.objects.filter(user=utilisateur, confirmed=False).order_by("-pk").first()
+
+
 def etat_services() -> dict[str, str]:
     return {"base_de_donnees": _etat_base(), "broker": _etat_broker()}
 

@@ -4,18 +4,23 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu.exceptions import OperationalError as BrokerIndisponible
 
+from . import selectors
 from .models import Courriel, EvenementSecurite, Utilisateur
 
 logger = logging.getLogger(__name__)
 
 NOM_APPAREIL_TOTP = "Application d'authentification"
 NOM_CODES_SECOURS = "Codes de secours"
+MESSAGE_TROP_D_ESSAIS = _("Trop d'essais successifs. Patientez quelques secondes puis réessayez.")
 
 
 def evenement_securite_tracer(
@@ -30,12 +35,40 @@ def evenement_securite_tracer(
     )
 
 
+def second_facteur_verifier(*, utilisateur: Utilisateur, code: str) -> Device:
+    """Return the confirmed device of the person that accepts this one-time code.
+
+    Six digits are an authenticator code, anything else a backup code: trying a code on one
+    kind only keeps a backup code from counting as a failed TOTP attempt. A device in its
+    throttling delay (django-otp doubles it after each failure) refuses every code, the right
+    one included. A TOTP code is accepted once (django-otp remembers the last time step used),
+    a backup code is spent and its use traced. Raises ValidationError (French message) when
+    the code is refused.
+    """
+    modele = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
+    appareils = list(modele.objects.filter(user=utilisateur, confirmed=True))
+    if any(not appareil.verify_is_allowed()[0] for appareil in appareils):
+        raise ValidationError(MESSAGE_TROP_D_ESSAIS, code="trop_d_essais")
+    # Not atomic: a failure must stay counted by the throttling when the code is refused.
+    appareil = next((a for a in appareils if a.verify_token(code)), None)
+    if appareil is None:
+        raise ValidationError(
+            _("Code incorrect ou expiré. Saisissez le code affiché en ce moment."),
+            code="incorrect",
+        )
+    if isinstance(appareil, StaticDevice):
+        evenement_securite_tracer(
+            utilisateur=utilisateur, type=EvenementSecurite.Type.CODE_SECOURS_UTILISE
+        )
+    return appareil
+
+
 def appareil_totp_en_attente(*, utilisateur: Utilisateur) -> TOTPDevice:
     """Return the unconfirmed TOTP device being set up, creating it on first call.
 
     The same pending device is reused so that reloading the page keeps the same QR code.
     """
-    appareil = TOTPDevice.objects.filter(user=utilisateur, confirmed=False).order_by("-pk").first()
+    appareil = selectors.appareil_totp_en_attente(utilisateur=utilisateur)
     if appareil is None:
         appareil = TOTPDevice.objects.create(
             user=utilisateur, name=NOM_APPAREIL_TOTP, confirmed=False

@@ -186,6 +186,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "portail.backends.identifiant_axes"
+# The key of the username in the credentials axes builds itself (its backend's check of a
+# locked pair), as in those Django sends with a failure: both reach identifiant_axes alike.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "portail/compte_verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
@@ -344,6 +347,10 @@ WAGTAIL_SITE_NAME = "Solidaires et partenaires"
 WAGTAILADMIN_BASE_URL = PORTAIL_URL
 WAGTAILADMIN_LOGIN_URL = "portail:connexion"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No password change form on the back-office account page: it checked the old password with
+# no attempt limit, an oracle for someone holding a stolen session. A password is changed by
+# the e-mail link of "Mot de passe oublié", for CPAM staff as for partners.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PRIVACY_PASSWORD_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -9,7 +9,9 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -29,7 +31,7 @@ from .forms import (
     CodeTotpForm,
     ConnexionForm,
     DemandeMotDePasseForm,
-    MotDePasseForm,
+    ReauthentificationForm,
 )
 from .journal import journaliser
 from .middleware import vue_etape_connexion, vue_publique
@@ -109,47 +111,32 @@ def verification(request):
 
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        appareils = _appareils_pour_code(utilisateur, code)
-        if any(not appareil.verify_is_allowed()[0] for appareil in appareils):
-            form.add_error(
-                "code",
-                _("Trop d'essais successifs. Patientez quelques secondes puis réessayez."),
+        try:
+            appareil = services.second_facteur_verifier(
+                utilisateur=utilisateur, code=form.cleaned_data["code"]
             )
+        except ValidationError as erreur:
+            form.add_error("code", erreur)
         else:
-            appareil = next((a for a in appareils if a.verify_token(code)), None)
-            if appareil is not None:
-                otp_login(request, appareil)
-                request.session.cycle_key()
-                if isinstance(appareil, StaticDevice):
-                    _apres_code_secours(request, appareil)
-                return _apres_verification(request)
-            form.add_error(
-                "code", _("Code incorrect ou expiré. Saisissez le code affiché en ce moment.")
-            )
+            otp_login(request, appareil)
+            request.session.cycle_key()
+            if isinstance(appareil, StaticDevice):
+                _prevenir_code_secours_utilise(
+                    request,
+                    appareil,
+                    _(
+                        "Vous vous êtes connecté avec un code de secours ; il ne servira plus. "
+                        "Il vous en reste %(restants)s. Régénérez-les depuis « Sécurité du "
+                        "compte »."
+                    ),
+                )
+            return _apres_verification(request)
     return render(request, "portail/verification.html", {"form": form})
 
 
-def _appareils_pour_code(utilisateur, code: str) -> list:
-    """Six digits are an authenticator code, anything else a backup code: trying a code on
-    one kind only keeps a backup code from counting as a failed TOTP attempt (throttling)."""
-    modele = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
-    return list(modele.objects.filter(user=utilisateur, confirmed=True))
-
-
-def _apres_code_secours(request, appareil) -> None:
-    services.evenement_securite_tracer(
-        utilisateur=request.user, type=EvenementSecurite.Type.CODE_SECOURS_UTILISE
-    )
+def _prevenir_code_secours_utilise(request, appareil: StaticDevice, message: str) -> None:
     restants = StaticToken.objects.filter(device=appareil).count()
-    messages.warning(
-        request,
-        _(
-            "Vous vous êtes connecté avec un code de secours ; il ne servira plus. "
-            "Il vous en reste %(restants)s. Régénérez-les depuis « Sécurité du compte »."
-        )
-        % {"restants": restants},
-    )
+    messages.warning(request, message % {"restants": restants})
 
 
 # Enrolment and device replacement --------------------------------------------------------------
@@ -171,9 +158,7 @@ def _contexte_appareil(appareil: TOTPDevice) -> dict:
 def _confirmer_appareil(request, appareil: TOTPDevice, gabarit: str, contexte: dict):
     form = CodeTotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not appareil.verify_is_allowed()[0]:
-        form.add_error(
-            "code", _("Trop d'essais successifs. Patientez quelques secondes puis réessayez.")
-        )
+        form.add_error("code", services.MESSAGE_TROP_D_ESSAIS)
     elif request.method == "POST" and form.is_valid():
         codes = services.appareil_totp_confirmer(
             utilisateur=request.user, appareil=appareil, code=form.cleaned_data["code"]
@@ -196,6 +181,13 @@ def _confirmer_appareil(request, appareil: TOTPDevice, gabarit: str, contexte: d
 
 @vue_etape_connexion
 def enrolement(request):
+    """First set-up of the authenticator, right after the password step of the first login.
+
+    Unlike the replacement page, showing this page creates the pending device (a write on GET):
+    the person has just proved their password (counted by axes), has no confirmed device to
+    protect and nothing else to do in the portal until this device is confirmed; the same
+    pending device is shown again on reload, so that opening the page twice creates nothing.
+    """
     utilisateur = request.user
     if user_has_device(utilisateur, confirmed=True):
         # A second device is only added by someone already verified, from account security.
@@ -237,13 +229,33 @@ def securite(request):
 
 
 def reauthentification(request):
-    form = MotDePasseForm(request.POST or None, utilisateur=request.user)
+    """Password and a fresh one-time code again before a change to the second factor (the
+    rules are ReauthentificationForm's)."""
+    form = ReauthentificationForm(request.POST or None, request=request)
     suivant = _url_sure(
         request, request.POST.get("next") or request.GET.get("next"), reverse("portail:securite")
     )
     if request.method == "POST" and form.is_valid():
         request.session[CLE_REAUTHENTIFICATION] = timezone.now().isoformat()
+        if isinstance(form.appareil, StaticDevice):
+            _prevenir_code_secours_utilise(
+                request,
+                form.appareil,
+                _(
+                    "Vous avez utilisé un code de secours ; il ne servira plus. "
+                    "Il vous en reste %(restants)s."
+                ),
+            )
         return redirect(suivant)
+    if form.verrouille:
+        # Five wrong passwords for this account from this address: the person who knows the
+        # password rarely gets there, someone with a stolen session cookie does. The session
+        # ends, so that guessing cannot go on after the cool-off without passing the login
+        # again (password and second factor). AxesMiddleware answers with the lockout page.
+        services.evenement_securite_tracer(
+            utilisateur=request.user, type=EvenementSecurite.Type.REAUTHENTIFICATION_BLOQUEE
+        )
+        logout(request)
     return render(request, "portail/reauthentification.html", {"form": form, "next": suivant})
 
 
@@ -258,8 +270,24 @@ def codes_secours_regenerer(request):
 
 @reauthentification_recente
 def appareil_remplacer(request):
-    appareil = services.appareil_totp_en_attente(utilisateur=request.user)
-    return _confirmer_appareil(request, appareil, "portail/appareil_remplacer.html", {})
+    """Replacing the authenticator (new phone).
+
+    Opening the page writes nothing: a new key is created only by the explicit POST of the
+    "Générer une nouvelle clé" button, then shown again on reload until it is confirmed. The
+    current device stays in use until the new one gives a correct code (see
+    services.appareil_totp_confirmer).
+    """
+    gabarit = "portail/appareil_remplacer.html"
+    if request.method == "POST" and "generer" in request.POST:
+        services.appareil_totp_en_attente(utilisateur=request.user)
+        return redirect("portail:appareil_remplacer")
+    appareil = selectors.appareil_totp_en_attente(utilisateur=request.user)
+    if appareil is None:
+        erreur = None
+        if request.method == "POST":
+            erreur = _("Générez d'abord une nouvelle clé, puis saisissez le code qu'elle produit.")
+        return render(request, gabarit, {"erreur": erreur})
+    return _confirmer_appareil(request, appareil, gabarit, {})
 
 
 # Password reset: never logs in, so the second factor is still asked afterwards -----------------

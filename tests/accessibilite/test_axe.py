@@ -74,6 +74,13 @@ ECRANS = [
     Ecran("agent-session", "agent", "/formations/sessions/{session}/"),
     Ecran("agent-mes-inscriptions", "agent", "/formations/mes-inscriptions/"),
     Ecran("agent-securite", "agent", "/compte/securite/"),
+    Ecran("agent-reauthentification", "agent", "/compte/securite/confirmer-mot-de-passe/"),
+    Ecran(
+        "agent-reauthentification-erreurs",
+        "agent",
+        "/compte/securite/confirmer-mot-de-passe/",
+        erreurs=True,
+    ),
     Ecran("agent-notifications", "agent", "/compte/notifications/"),
     Ecran("agent-mes-donnees", "agent", "/compte/mes-donnees/"),
     # Partner référent.

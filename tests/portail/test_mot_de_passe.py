@@ -1,4 +1,5 @@
-"""Password reset by e-mail: it never logs in, so the second factor is still asked."""
+"""Password reset by e-mail: it never logs in, so the second factor is still asked. It is the
+only way to change a password."""
 
 import re
 
@@ -7,7 +8,8 @@ from django.core import mail
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portail.models import EvenementSecurite
-from tests.conftest import texte
+from tests.conftest import connecter_verifie, texte
+from tests.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +90,34 @@ def test_adresse_invalide_message_clair(client):
     assert response.status_code == 200
     assert "Saisissez une adresse e-mail valide" in texte(response)
     assert 'value="pas-une-adresse"' in response.content.decode()
+
+
+def test_le_compte_du_back_office_ne_teste_pas_de_mot_de_passe(client, expert):
+    """Wagtail's account page checked the old password without any attempt limit: a stolen
+    back-office session could guess it there. It has no password form any more."""
+    connecter_verifie(client, expert)
+    assert "old_password" not in texte(client.get("/admin/account/"))
+    profil = {
+        "name_email-email": expert.email,
+        "name_email-first_name": expert.first_name,
+        "name_email-last_name": expert.last_name,
+        "locale-current_time_zone": "Europe/Paris",
+        "theme-theme": "system",
+        "theme-density": "default",
+        "theme-contrast": "system",
+    }
+
+    for ancien in ("faux-1", "faux-2", MOT_DE_PASSE):
+        client.post(
+            "/admin/account/",
+            {
+                **profil,
+                "password-old_password": ancien,
+                "password-new_password1": NOUVEAU,
+                "password-new_password2": NOUVEAU,
+            },
+        )
+
+    expert.refresh_from_db()
+    assert expert.check_password(MOT_DE_PASSE)
+    assert not expert.check_password(NOUVEAU)

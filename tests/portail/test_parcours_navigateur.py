@@ -184,6 +184,51 @@ def test_connexion_avec_un_code_de_secours(agent_a, page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Bonjour {utilisateur.first_name}")
 
 
+def test_telephone_perdu_nouvelle_application_avec_un_code_de_secours(agent_a, page, live_server):
+    """Téléphone perdu : connexion avec un code de secours, puis « Sécurité du compte » ;
+    le remplacement demande le mot de passe et un code de secours (erreur en français si le
+    mot de passe est faux), n'affiche une nouvelle clé qu'après « Générer une nouvelle clé »,
+    et la nouvelle application confirmée donne dix nouveaux codes de secours."""
+    base_url = live_server.url
+    utilisateur = agent_a
+    ancien = TOTPDeviceFactory(user=utilisateur)
+    codes = codes_secours(utilisateur)
+    _saisir_mot_de_passe(page, base_url, utilisateur)
+    page.get_by_label("Code à usage unique").fill(codes[0])
+    page.get_by_role("button", name="Valider").click()
+    expect(page).to_have_url(base_url + "/")
+
+    page.goto(base_url + "/compte/securite/")
+    page.get_by_role("link", name="Remplacer l'application (nouveau téléphone)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirmez votre identité")
+    page.get_by_label("Mot de passe actuel").fill("pas le bon")
+    page.get_by_label("Code à usage unique").fill(codes[1])
+    page.get_by_role("button", name="Confirmer").click()
+    resume = page.get_by_role("alert")
+    expect(resume).to_contain_text("Mot de passe incorrect")
+    expect(page.get_by_label("Mot de passe actuel")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("Mot de passe actuel").fill(MOT_DE_PASSE)
+    page.get_by_label("Code à usage unique").fill(codes[1])
+    page.get_by_role("button", name="Confirmer").click()
+
+    expect(page).to_have_url(base_url + "/compte/securite/appareil/")
+    expect(page.get_by_role("status")).to_contain_text("Vous avez utilisé un code de secours")
+    expect(page.locator("div.qr > svg")).to_have_count(0)
+    assert not TOTPDevice.objects.filter(user=utilisateur, confirmed=False).exists()
+    page.get_by_role("button", name="Générer une nouvelle clé").click()
+    expect(page.locator("div.qr > svg")).to_be_visible()
+    page.get_by_text("Saisir la clé à la main").click()
+    secret = "".join(page.locator("code.secret").inner_text().split())
+    page.get_by_label("Code à 6 chiffres").fill(_code_depuis_secret(secret))
+    page.get_by_role("button", name="Confirmer").click()
+
+    expect(page).to_have_url(base_url + "/compte/securite/codes/")
+    codes_affiches = page.get_by_role("list", name="Codes de secours").get_by_role("listitem")
+    expect(codes_affiches).to_have_count(10)
+    nouveau = TOTPDevice.objects.get(user=utilisateur)
+    assert nouveau.confirmed and nouveau.pk != ancien.pk
+
+
 def _attendre_rendu(page) -> None:
     """Let the browser run two rendering steps: autofocus is applied during one, as it would
     be long before a person presses a key."""

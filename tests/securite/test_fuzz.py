@@ -27,8 +27,10 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, event, example, given
 from hypothesis import settings as reglages
 from hypothesis import strategies as st
@@ -39,7 +41,8 @@ from demandes import services as demandes_services
 from demandes.models import Categorie, Demande, Message, PieceJointe, TransitionDemande
 from formations.models import EvenementInscription, Inscription
 from portail.models import Courriel, EvenementSecurite, Utilisateur
-from tests.conftest import connecter_verifie
+from portail.views import CLE_REAUTHENTIFICATION
+from tests.conftest import code_totp, connecter_verifie
 from tests.demandes.conftest import NIR, PDF, PNG
 from tests.factories import MOT_DE_PASSE
 
@@ -417,16 +420,41 @@ def test_preferences_de_notification(client, monde, flash_infos):
 
 
 @FUZZ
-@given(donnees=st.fixed_dictionaries({"password": ou(MOT_DE_PASSE), "next": texte}))
+@given(
+    donnees=st.fixed_dictionaries(
+        {"password": ou(MOT_DE_PASSE), "code": ou("code-valide"), "next": texte}
+    )
+)
 # Found by this test: a `next` that is not a path ("0") was read by redirect() as a view name.
-@example(donnees={"password": MOT_DE_PASSE, "next": "0"})
+@example(donnees={"password": MOT_DE_PASSE, "code": "code-valide", "next": "0"})
 def test_reauthentification(client, monde, donnees):
-    connecter_verifie(client, monde.acteurs["agent_a"])
+    agent = monde.acteurs["agent_a"]
+    connecter_verifie(client, agent)
+    if donnees["code"] == "code-valide":
+        donnees = {**donnees, "code": code_totp(TOTPDevice.objects.get(user=agent))}
     soumettre(
         client,
         "/compte/securite/confirmer-mot-de-passe/",
         donnees,
-        {"utilisateurs": Utilisateur.objects.all()},
+        {
+            "utilisateurs": Utilisateur.objects.all(),
+            "evenements": EvenementSecurite.objects.all(),
+        },
+    )
+
+
+@FUZZ
+@given(donnees=st.fixed_dictionaries({"code": ou("123456")}, optional={"generer": texte}))
+def test_remplacement_de_l_appareil(client, monde, donnees):
+    connecter_verifie(client, monde.acteurs["agent_a"])
+    session = client.session
+    session[CLE_REAUTHENTIFICATION] = timezone.now().isoformat()
+    session.save()
+    soumettre(
+        client,
+        "/compte/securite/appareil/",
+        donnees,
+        {"appareils": TOTPDevice.objects.all()},
     )
 
 
