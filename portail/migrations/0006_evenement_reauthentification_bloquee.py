@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portail', '0004_protection_donnees'),
+        ('portail', '0005_journal_ajout_seul_en_base'),
     ]
 
     operations = [
