@@ -1,0 +1,87 @@
+"""`portail.dates`: Paris time in the portal's French shapes, whatever zone and language are
+active; its template filters."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from portail import dates
+from tests.saisons import ETE, HIVER, SAISONS
+
+# 8:05 UTC: 10:05 in Paris in summer, 9:05 in winter.
+INSTANTS = {
+    ETE: datetime(2027, 5, 6, 8, 5, 7, tzinfo=UTC),
+    HIVER: datetime(2027, 1, 14, 8, 5, 7, tzinfo=UTC),
+}
+ATTENDU = {
+    ETE: {
+        "date_courte": "06/05/2027",
+        "date_en_lettres": "6 mai 2027",
+        "date_longue": "jeudi 6 mai 2027",
+        "heure": "10:05",
+        "date_heure_courte": "06/05/2027 à 10:05",
+        "date_heure_longue": "jeudi 6 mai 2027 à 10 h 05",
+        "horodatage": "06/05/2027 10:05:07",
+        "horodatage_fichier": "20270506-1005",
+    },
+    HIVER: {
+        "date_courte": "14/01/2027",
+        "date_en_lettres": "14 janvier 2027",
+        "date_longue": "jeudi 14 janvier 2027",
+        "heure": "09:05",
+        "date_heure_courte": "14/01/2027 à 09:05",
+        "date_heure_longue": "jeudi 14 janvier 2027 à 09 h 05",
+        "horodatage": "14/01/2027 09:05:07",
+        "horodatage_fichier": "20270114-0905",
+    },
+}
+
+
+@SAISONS
+@pytest.mark.parametrize("fuseau_actif", ["UTC", "America/Cayenne", "Europe/Paris"])
+def test_formes_a_l_heure_de_paris(saison, fuseau_actif):
+    with timezone.override(fuseau_actif), translation.override("en"):
+        formes = {nom: getattr(dates, nom)(INSTANTS[saison]) for nom in ATTENDU[saison]}
+    assert formes == ATTENDU[saison]
+
+
+def test_le_jour_change_a_minuit_a_paris_pas_en_utc():
+    # 22:30 UTC on 14 January is 23:30 in Paris; on 6 May it is already 00:30 on the 7th.
+    assert dates.jour_de_paris(datetime(2027, 1, 14, 22, 30, tzinfo=UTC)) == date(2027, 1, 14)
+    assert dates.jour_de_paris(datetime(2027, 5, 6, 22, 30, tzinfo=UTC)) == date(2027, 5, 7)
+    assert dates.date_courte(datetime(2027, 5, 6, 22, 30, tzinfo=UTC)) == "07/05/2027"
+
+
+def test_dates_seules_et_valeurs_absentes():
+    assert dates.date_longue(date(2027, 1, 14)) == "jeudi 14 janvier 2027"
+    assert dates.jour_de_paris(date(2027, 1, 14)) == date(2027, 1, 14)
+    # A naive datetime is already a Paris time: shown as it is.
+    naive = datetime(2027, 1, 14, 9, 30)  # noqa: DTZ001 (the case under test)
+    assert dates.date_heure_courte(naive) == "14/01/2027 à 09:30"
+    for nom in ATTENDU[ETE]:
+        if nom != "horodatage_fichier":
+            assert getattr(dates, nom)(None) == ""
+
+
+@SAISONS
+def test_filtres_de_gabarit(saison):
+    gabarit = Template(
+        "{% load dates_paris %}{{ t|date_courte }}|{{ t|date_longue }}|{{ t|heure }}|"
+        "{{ t|date_heure_courte }}|{{ t|date_heure_longue }}|{{ t|horodatage }}"
+    )
+    with timezone.override("UTC"):
+        rendu = gabarit.render(Context({"t": INSTANTS[saison]}))
+    attendu = ATTENDU[saison]
+    assert rendu.split("|") == [
+        attendu[nom]
+        for nom in (
+            "date_courte",
+            "date_longue",
+            "heure",
+            "date_heure_courte",
+            "date_heure_longue",
+            "horodatage",
+        )
+    ]
