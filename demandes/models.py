@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire, valider_departement
+from portail.dates import date_courte
 from portail.models import TraceTransition
 
 from .calendrier import MINUTES_PAR_JOUR
@@ -151,7 +152,7 @@ class Absence(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.expert} ({self.debut:%d/%m/%Y} – {self.fin:%d/%m/%Y})"
+        return f"{self.expert} ({date_courte(self.debut)} – {date_courte(self.fin)})"
 
 
 class RegleRoutage(models.Model):
