@@ -1,6 +1,9 @@
 """`portail.dates`: Paris time in the portal's French shapes, whatever zone and language are
-active; its template filters."""
+active; its template filters; the access journal's screen and export in Paris time."""
 
+import csv
+import io
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -8,7 +11,9 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from portail import dates
-from tests.saisons import ETE, HIVER, SAISONS
+from tests.conftest import connecter_verifie, texte
+from tests.portail.test_journal_admin import URL, URL_EXPORT, _entree
+from tests.saisons import ETE, HIVER, SAISONS, fuseau_prefere
 
 # 8:05 UTC: 10:05 in Paris in summer, 9:05 in winter.
 INSTANTS = {
@@ -85,3 +90,24 @@ def test_filtres_de_gabarit(saison):
             "horodatage",
         )
     ]
+
+
+@SAISONS
+@pytest.mark.django_db
+def test_journal_des_acces_a_l_heure_de_paris(saison, client, superviseur, agent):
+    """The screen and its export say the Paris time the search's days are counted in; the
+    export adds UTC (unambiguous in the hour repeated in October, and the servers' logs' zone)."""
+    _entree(agent, quand=INSTANTS[saison])
+    fuseau_prefere(superviseur, "UTC")
+    connecter_verifie(client, superviseur)
+
+    # What the page shows (its <time datetime> attribute is ISO 8601 with an offset).
+    ecran = re.sub(r"<[^>]*>", " ", texte(client.post(URL, {"personne": agent.email})))
+    assert ATTENDU[saison]["horodatage"] in ecran
+    assert "08:05:07" not in ecran
+
+    reponse = client.post(URL_EXPORT, {"personne": agent.email})
+    contenu = b"".join(reponse.streaming_content).decode("utf-8-sig")
+    entete, ligne = list(csv.reader(io.StringIO(contenu), delimiter=";"))
+    assert entete[:2] == ["Date et heure (Paris)", "Date et heure (UTC)"]
+    assert ligne[:2] == [ATTENDU[saison]["horodatage"], f"{INSTANTS[saison]:%Y-%m-%d %H:%M:%S}"]
