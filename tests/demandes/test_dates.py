@@ -3,7 +3,7 @@ in summer (UTC+2) and in winter (UTC+1), whatever time zone is active."""
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import openpyxl
 import pytest
@@ -11,7 +11,8 @@ import time_machine
 from django.core import mail
 
 from demandes import tasks
-from tests.conftest import connecter_verifie
+from demandes.models import Absence
+from tests.conftest import connecter_verifie, texte
 from tests.demandes.conftest import creer_demande
 from tests.saisons import ETE, HIVER, PARIS, SAISONS, fuseau_prefere
 
@@ -100,3 +101,25 @@ def test_exports_du_tableau_de_bord_dates_de_paris(saison, client, superviseur):
         assert contexte["Chiffres calculés le"] in (f"{jour} à 00:30", [f"{jour} à 00:30"])
     assert heure_utc not in reponse_csv.content.decode("utf-8-sig")
     assert heure_utc not in str(list(cellules.values()))
+
+
+@SAISONS
+def test_ecran_de_l_expert_et_absence_a_l_heure_de_paris(
+    saison, client, agent_a, structure_a, regle_generale, titulaire
+):
+    """The deadline on the expert's screen is the one of the e-mails, whatever zone the expert
+    chose in their preferences."""
+    cas = URGENTE[saison]
+    fuseau_prefere(titulaire.utilisateur, "UTC")
+    with time_machine.travel(cas["envoyee"], tick=False):
+        demande = creer_demande(agent_a, structure_a, urgence="urgente")
+        connecter_verifie(client, titulaire.utilisateur)
+        ecran = texte(client.get(f"/admin/demandes/{demande.reference}/"))
+    assert f"Échéance le {cas['paris']}" in ecran
+    assert cas["utc"] not in ecran
+
+    # An absence starting at midnight in Paris starts that day, not the day before in UTC.
+    debut = cas["envoyee"].replace(hour=0)
+    absence = Absence(expert=titulaire, debut=debut, fin=debut + timedelta(days=2))
+    jour = debut.strftime("%d/%m/%Y")
+    assert f"({jour} – " in str(absence)

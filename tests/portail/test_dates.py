@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from portail import dates
+from portail.models import EntreeJournal, EvenementSecurite
 from tests.conftest import connecter_verifie, texte
 from tests.portail.test_journal_admin import URL, URL_EXPORT, _entree
 from tests.saisons import ETE, HIVER, SAISONS, fuseau_prefere
@@ -111,3 +112,14 @@ def test_journal_des_acces_a_l_heure_de_paris(saison, client, superviseur, agent
     entete, ligne = list(csv.reader(io.StringIO(contenu), delimiter=";"))
     assert entete[:2] == ["Date et heure (Paris)", "Date et heure (UTC)"]
     assert ligne[:2] == [ATTENDU[saison]["horodatage"], f"{INSTANTS[saison]:%Y-%m-%d %H:%M:%S}"]
+
+
+def test_listes_du_back_office_a_l_heure_de_paris():
+    """Security events and journal entries as the admin lists them (their `str`)."""
+    minuit_et_demie = datetime(2027, 5, 6, 22, 30, tzinfo=UTC)  # 7 May, 00:30 in Paris
+    evenement = EvenementSecurite(
+        type=EvenementSecurite.Type.REINITIALISATION, date=minuit_et_demie
+    )
+    entree = EntreeJournal(horodatage=minuit_et_demie, action="connexion", reference="")
+    assert str(evenement).endswith("07/05/2027 à 00:30")
+    assert str(entree).startswith("07/05/2027 00:30:00 ")
