@@ -27,6 +27,8 @@ URGENTE = {
         "retard": datetime(2027, 5, 7, 12, 45, tzinfo=PARIS),
         "paris": "07/05/2027 à 12:30",
         "utc": "07/05/2027 à 10:30",
+        "envoyee_paris": "06/05/2027 à 09:00",
+        "envoyee_utc": "06/05/2027 à 07:00",
     },
     HIVER: {
         "envoyee": datetime(2027, 1, 14, 9, 0, tzinfo=PARIS),
@@ -34,6 +36,8 @@ URGENTE = {
         "retard": datetime(2027, 1, 14, 13, 15, tzinfo=PARIS),
         "paris": "14/01/2027 à 13:00",
         "utc": "14/01/2027 à 12:00",
+        "envoyee_paris": "14/01/2027 à 09:00",
+        "envoyee_utc": "14/01/2027 à 08:00",
     },
 }
 
@@ -117,6 +121,9 @@ def test_ecran_de_l_expert_et_absence_a_l_heure_de_paris(
         ecran = texte(client.get(f"/admin/demandes/{demande.reference}/"))
     assert f"Échéance le {cas['paris']}" in ecran
     assert cas["utc"] not in ecran
+    # Sent at 9:00 in Paris: so say its reception, the consent, the message and the routing.
+    assert ecran.count(cas["envoyee_paris"]) >= 3
+    assert cas["envoyee_utc"] not in ecran
 
     # An absence starting at midnight in Paris starts that day, not the day before in UTC.
     debut = cas["envoyee"].replace(hour=0)
