@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.template import Context, Template
 from django.utils import timezone, translation
 
@@ -107,7 +108,11 @@ def test_journal_des_acces_a_l_heure_de_paris(saison, client, superviseur, agent
     assert ATTENDU[saison]["horodatage"] in ecran
     assert "08:05:07" not in ecran
 
-    reponse = client.post(URL_EXPORT, {"personne": agent.email})
+    with time_machine.travel(INSTANTS[saison], tick=False):
+        connecter_verifie(client, superviseur)
+        reponse = client.post(URL_EXPORT, {"personne": agent.email})
+    fichier = f"journal-des-acces-{ATTENDU[saison]['horodatage_fichier']}.csv"
+    assert reponse["Content-Disposition"] == f'attachment; filename="{fichier}"'
     contenu = b"".join(reponse.streaming_content).decode("utf-8-sig")
     entete, ligne = list(csv.reader(io.StringIO(contenu), delimiter=";"))
     assert entete[:2] == ["Date et heure (Paris)", "Date et heure (UTC)"]
