@@ -18,6 +18,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
 from portail import roles
+from portail.dates import date_courte
 from portail.pdf import pdf_simple
 
 from .models import (
@@ -857,7 +858,7 @@ def _formulaires(themes) -> dict[str, Formulaire]:
                         [
                             titre,
                             reference,
-                            f"Version {version} du {date_version:%d/%m/%Y}",
+                            f"Version {version} du {date_courte(date_version)}",
                             "Document de démonstration - Solidaires et partenaires.",
                             "Nom, prénom : ........................................",
                             "Numéro de sécurité sociale : .........................",

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from portail.dates import date_courte
 from portail.identifiants import siren_avec_cle, siret_avec_cle
 from portail.pdf import pdf_simple
 
@@ -317,7 +318,7 @@ def _pdf_convention(convention: Convention, date_fin: date) -> bytes:
             "Convention d'utilisation du portail Solidaires et partenaires",
             f"Numéro : {convention.numero}",
             f"Structure : {partenaire.nom}, {partenaire.code_postal} {partenaire.commune}",
-            f"Du {convention.date_effet:%d/%m/%Y} au {date_fin:%d/%m/%Y}",
+            f"Du {date_courte(convention.date_effet)} au {date_courte(date_fin)}",
             f"Pour la structure : {convention.signataire_partenaire}",
             f"Pour la CPAM : {convention.signataire_cpam}",
             "Document de démonstration, sans valeur contractuelle.",

@@ -7,9 +7,9 @@ right for any year.
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from portail.dates import PARIS
+
 OUVERTURE = time(8, 30)
 FERMETURE = time(17, 30)
 MINUTES_PAR_JOUR = (FERMETURE.hour * 60 + FERMETURE.minute) - (

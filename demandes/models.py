@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire, valider_departement
+from portail.dates import date_courte
 from portail.identifiants import nir_valider
 from portail.models import TraceTransition
 
@@ -152,7 +153,7 @@ class Absence(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.expert} ({self.debut:%d/%m/%Y} – {self.fin:%d/%m/%Y})"
+        return f"{self.expert} ({date_courte(self.debut)} – {date_courte(self.fin)})"
 
 
 class RegleRoutage(models.Model):

@@ -7,6 +7,7 @@ message. Called inside the services' transactions: e-mails leave after commit.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from portail.dates import date_courte, date_heure_courte
 from portail.services import courriel_programmer
 
 from .models import Avis, Demande
@@ -162,7 +163,7 @@ def alerte_delai(demande: Demande) -> None:
         sujet="75 % du délai de réponse est écoulé",
         corps=(
             "Les trois quarts du délai de première réponse de cette demande sont écoulés. "
-            f"Réponse attendue avant le {demande.echeance:%d/%m/%Y à %H:%M}."
+            f"Réponse attendue avant le {date_heure_courte(demande.echeance)}."
         ),
         lien=lien_cpam(demande),
     )
@@ -176,7 +177,8 @@ def escalade(demande: Demande) -> None:
         sujet="Délai de réponse dépassé",
         corps=(
             f"Cette demande de l'équipe {demande.equipe.nom} n'a pas reçu de première réponse "
-            "dans le délai prévu."
+            "dans le délai prévu : elle était attendue avant le "
+            f"{date_heure_courte(demande.echeance)}."
         ),
         lien=lien_cpam(demande),
     )
@@ -200,7 +202,7 @@ def preavis_anonymisation(demande: Demande, *, date) -> None:
     """15 days before the insured person's data of a closed demande is anonymised."""
     texte = (
         f"Conformément à la durée de conservation, les données personnelles de l'assuré et les "
-        f"messages de cette demande seront effacés le {date:%d/%m/%Y}. Si vous en avez encore "
+        f"messages de cette demande seront effacés le {date_courte(date)}. Si vous en avez encore "
         "besoin, enregistrez-les dans le dossier de votre structure avant cette date."
     )
     for destinataires, lien in (
@@ -210,7 +212,7 @@ def preavis_anonymisation(demande: Demande, *, date) -> None:
         _prevenir(
             destinataires,
             demande,
-            avis=f"{demande.reference} sera anonymisée le {date:%d/%m/%Y}",
+            avis=f"{demande.reference} sera anonymisée le {date_courte(date)}",
             sujet="Demande bientôt anonymisée",
             corps=texte,
             lien=lien,

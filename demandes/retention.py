@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from portail.dates import jour_de_paris
 from portail.models import EntreeJournal
 
 from . import notifications
@@ -77,7 +78,7 @@ def preavis_envoyer(*, instant=None) -> int:
                 "auteur", "partenaire", "expert__utilisateur", "equipe"
             ).get(pk=pk)
             notifications.preavis_anonymisation(
-                demande, date=timezone.localtime(demande.cloturee_le + duree_conservation())
+                demande, date=jour_de_paris(demande.cloturee_le + duree_conservation())
             )
             envoyes += 1
     return envoyes

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Session
+from .services.courriels import quand
 
 LONGUEUR_MAX = 75  # octets per line, CRLF excluded
 
@@ -60,7 +61,7 @@ def _evenement(session: Session, *, avec_lien: bool, horodatage: str) -> list[st
         lieu = "À distance (visioconférence)"
     else:
         lieu = session.lieu
-    description = [session.programme.intitule]
+    description = [f"{quand(session)} (heure de Paris)", session.programme.intitule]
     if session.programme.objectifs:
         description.append(session.programme.objectifs)
     if session.a_distance:

@@ -2,11 +2,10 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire
+from portail.dates import date_longue, heure
 
 from . import selectors
 from .models import Session
@@ -14,14 +13,13 @@ from .models import Session
 
 class ChoixSession(forms.ModelChoiceField):
     def label_from_instance(self, session):
-        debut = timezone.localtime(session.debut)
         restantes = session.capacite - session.nombre_inscrits
         places = (
             _("%(n)s place(s) restante(s)") % {"n": restantes}
             if restantes > 0
             else _("complète : liste d'attente")
         )
-        return f"{session.titre} — {date_format(debut, 'l j F Y')} {debut:%H:%M} ({places})"
+        return f"{session.titre} — {date_longue(session.debut)} {heure(session.debut)} ({places})"
 
 
 class ChoixAgent(forms.ModelChoiceField):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire
 from portail import roles
+from portail.dates import date_courte
 from portail.models import LienWeb, TraceTransition
 
 # Registration to a session closes this long before it starts: the list is then stable.
@@ -190,7 +191,7 @@ class Session(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.titre} — {timezone.localtime(self.debut):%d/%m/%Y}"
+        return f"{self.titre} — {date_courte(self.debut)}"
 
     def clean(self):
         erreurs = {}

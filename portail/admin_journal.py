@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from .dates import horodatage, horodatage_fichier
 from .donnees_personnelles import (
     journal_rechercher,
     registre_traitement,
@@ -129,6 +130,9 @@ def _lignes_csv(entrees):
     # BOM: spreadsheet software then reads the accents right.
     yield "\ufeff" + ecrivain.writerow(
         [
+            _("Date et heure (Paris)"),
+            # UTC too: unambiguous in the hour repeated when clocks go back, and the zone of
+            # the servers' own logs.
             _("Date et heure (UTC)"),
             _("Adresse e-mail"),
             _("Nom"),
@@ -145,6 +149,7 @@ def _lignes_csv(entrees):
             [
                 texte_sur(valeur)
                 for valeur in (
+                    horodatage(entree.horodatage),
                     f"{entree.horodatage.astimezone(UTC):%Y-%m-%d %H:%M:%S}",
                     personne.email if personne else "",
                     personne.get_full_name() if personne else "",
@@ -173,7 +178,7 @@ class JournalExportView(JournalView):
         reponse = StreamingHttpResponse(
             _lignes_csv(entrees), content_type="text/csv; charset=utf-8"
         )
-        nom = f"journal-des-acces-{timezone.now():%Y%m%d-%H%M}.csv"
+        nom = f"journal-des-acces-{horodatage_fichier(timezone.now())}.csv"
         reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
         return reponse
 

@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .dates import date_courte
+
 # Bounds that keep date arithmetic (the day after the end, the UTC offset) far from Python's.
 PREMIER_JOUR = date(2000, 1, 1)
 DERNIER_JOUR = date(2100, 12, 31)
@@ -70,7 +72,7 @@ class ChampDate(forms.DateField):
         if value and not PREMIER_JOUR <= value <= DERNIER_JOUR:
             raise ValidationError(
                 _("Choisissez une date entre le %(debut)s et le %(fin)s.")
-                % {"debut": f"{PREMIER_JOUR:%d/%m/%Y}", "fin": f"{DERNIER_JOUR:%d/%m/%Y}"},
+                % {"debut": date_courte(PREMIER_JOUR), "fin": date_courte(DERNIER_JOUR)},
                 code="hors_bornes",
             )
 

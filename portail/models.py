@@ -5,6 +5,8 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .dates import date_heure_courte, horodatage
+
 
 class UtilisateurManager(BaseUserManager):
     use_in_migrations = True
@@ -110,7 +112,7 @@ class EvenementSecurite(models.Model):
         ordering = ["-date"]
 
     def __str__(self):
-        return f"{self.get_type_display()} — {self.date:%d/%m/%Y %H:%M}"
+        return f"{self.get_type_display()} — {date_heure_courte(self.date)}"
 
 
 class Courriel(models.Model):
@@ -236,7 +238,7 @@ class EntreeJournal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.horodatage:%Y-%m-%d %H:%M} {self.action} {self.reference}"
+        return f"{horodatage(self.horodatage)} {self.action} {self.reference}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None or kwargs.get("force_update"):

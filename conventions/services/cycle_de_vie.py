@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portail import roles
+from portail.dates import date_courte
 from portail.services import courriel_programmer
 
 from ..models import (
@@ -197,7 +198,7 @@ def conventions_rappels_envoyer(*, aujourdhui: date | None = None) -> int:
                     courriel_programmer(
                         destinataire=email,
                         sujet=_("Convention %(numero)s : fin le %(date)s")
-                        % {"numero": convention.numero, "date": f"{convention.date_fin:%d/%m/%Y}"},
+                        % {"numero": convention.numero, "date": date_courte(convention.date_fin)},
                         corps=_(
                             "La convention %(numero)s de la structure « %(nom)s » prend fin le "
                             "%(date)s, dans %(jours)s jours au plus. Sans renouvellement, ses "
@@ -206,7 +207,7 @@ def conventions_rappels_envoyer(*, aujourdhui: date | None = None) -> int:
                         % {
                             "numero": convention.numero,
                             "nom": convention.partenaire.nom,
-                            "date": f"{convention.date_fin:%d/%m/%Y}",
+                            "date": date_courte(convention.date_fin),
                             "jours": jours,
                             "url": f"{settings.PORTAIL_URL}/admin/",
                         },

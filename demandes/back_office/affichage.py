@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from portail.dates import date_heure_courte
 
 from ..calendrier import MINUTES_PAR_JOUR, jours_ouvres, minutes_ouvrees_entre
 from ..models import Demande
@@ -27,10 +28,6 @@ def duree_ouvree(minutes: int) -> str:
     return texte
 
 
-def _le(instant) -> str:
-    return date_format(timezone.localtime(instant), "d/m/Y à H:i")
-
-
 @dataclass(frozen=True)
 class Horloge:
     """The first-answer clock of a demande: `etat` for the markup, `texte` for people."""
@@ -50,7 +47,7 @@ def horloge(demande: Demande, maintenant=None) -> Horloge:
         return Horloge(
             "repondue",
             _("Répondue en %(duree)s") % {"duree": duree_ouvree(demande.delai_reponse or 0)},
-            _("Première réponse le %(le)s") % {"le": _le(demande.repondue_le)},
+            _("Première réponse le %(le)s") % {"le": date_heure_courte(demande.repondue_le)},
         )
     if demande.statut == Statut.EN_ATTENTE:
         reste = minutes_ouvrees_entre(demande.en_attente_depuis or maintenant, demande.echeance)
@@ -59,7 +56,7 @@ def horloge(demande: Demande, maintenant=None) -> Horloge:
             _("Délai en pause"),
             _("En attente du partenaire depuis le %(le)s ; %(reste)s à la reprise.")
             % {
-                "le": _le(demande.en_attente_depuis or maintenant),
+                "le": date_heure_courte(demande.en_attente_depuis or maintenant),
                 "reste": _("%(d)s restantes") % {"d": duree_ouvree(max(reste, 0))}
                 if reste > 0
                 else _("délai déjà dépassé"),
@@ -67,7 +64,7 @@ def horloge(demande: Demande, maintenant=None) -> Horloge:
         )
     if demande.statut not in (Statut.NOUVELLE, Statut.EN_COURS):
         return Horloge("sans_objet", "—")
-    echeance = _("Échéance le %(le)s") % {"le": _le(demande.echeance)}
+    echeance = _("Échéance le %(le)s") % {"le": date_heure_courte(demande.echeance)}
     if demande.echeance <= maintenant:
         retard = minutes_ouvrees_entre(demande.echeance, maintenant)
         texte = (

@@ -4,6 +4,8 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from portail.dates import date_courte
+
 from ..models import Categorie
 
 SITUATIONS_CARTE = [
@@ -42,7 +44,7 @@ def complements_lisibles(complements: dict) -> list[tuple[str, str]]:
             valeur = choix.get(valeur, valeur)
         elif cle.startswith("date_") and valeur:
             try:
-                valeur = datetime.date.fromisoformat(valeur).strftime("%d/%m/%Y")
+                valeur = date_courte(datetime.date.fromisoformat(valeur))
             except ValueError:
                 pass
         lignes.append((str(libelle), str(valeur)))

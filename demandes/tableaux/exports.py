@@ -7,12 +7,12 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from portail.dates import aujourdhui, date_courte, date_heure_courte
 from portail.formulaires import texte_sur
 
 from .selectors import TableauDeBord
@@ -41,7 +41,7 @@ class Tableau:
 
 
 def _synthese(tdb: TableauDeBord) -> Tableau:
-    jour = f"{tdb.jour_reference:%d/%m/%Y}"
+    jour = date_courte(tdb.jour_reference)
     lignes = []
     if tdb.conventions is not None:
         conventions, structures = tdb.conventions, tdb.structures
@@ -194,12 +194,13 @@ def contexte(tdb: TableauDeBord) -> list[list[str]]:
             _("Période"),
             _("du %(debut)s au %(fin)s")
             % {
-                "debut": f"{perimetre.date_debut:%d/%m/%Y}",
-                "fin": f"{perimetre.date_fin:%d/%m/%Y}",
+                "debut": date_courte(perimetre.date_debut),
+                "fin": date_courte(perimetre.date_fin),
             },
         ],
         [_("Périmètre"), portee],
-        [_("Édité le"), f"{timezone.localdate():%d/%m/%Y}"],
+        [_("Édité le"), date_courte(aujourdhui())],
+        [_("Chiffres calculés le"), date_heure_courte(tdb.calcule_le)],
     ]
 
 

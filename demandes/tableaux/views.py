@@ -23,6 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from conventions.acces import acces_partenaire_requis
 from conventions.models import Service
 from conventions.selectors import partenaires_geres
+from portail.dates import date_courte
 
 from ..calendrier import jours_ouvres
 from ..selectors import voit_toutes_les_demandes
@@ -87,8 +88,8 @@ def contexte_figures(tdb: TableauDeBord) -> dict:
     """Key figures as text, then each breakdown as a chart and its data table."""
     perimetre = tdb.perimetre
     periode = _("du %(debut)s au %(fin)s") % {
-        "debut": date_format(perimetre.date_debut, "d/m/Y"),
-        "fin": date_format(perimetre.date_fin, "d/m/Y"),
+        "debut": date_courte(perimetre.date_debut),
+        "fin": date_courte(perimetre.date_fin),
     }
     synthese, *detail = exports.tableaux(tdb)
     return {

@@ -1,8 +1,8 @@
 """Template helpers of the partner screens of demandes."""
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
+
+from portail import dates
 
 from .. import validators
 
@@ -27,7 +27,4 @@ def nir_lisible(nir: str) -> str:
 @register.filter
 def date_heure(instant) -> str:
     """ "mardi 3 mars 2026 à 10 h 30", in the Paris time zone."""
-    if not instant:
-        return ""
-    local = timezone.localtime(instant)
-    return f"{date_format(local, 'l j F Y')} à {local:%H} h {local:%M}"
+    return dates.date_heure_longue(instant)

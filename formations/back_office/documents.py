@@ -5,13 +5,12 @@ import csv
 import io
 
 from django.http import Http404, HttpResponse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
+from portail.dates import aujourdhui, date_en_lettres, jour_de_paris
 from portail.formulaires import texte_sur
 from portail.pdf import pdf_simple
 
@@ -42,7 +41,8 @@ class FeuilleEmargementView(SessionMixin, PermissionCheckedMixin, View):
             if inscription.etat in Inscription.OCCUPE_UNE_PLACE
         ]
         inscriptions.sort(key=lambda i: (i.agent.last_name.lower(), i.agent.first_name.lower()))
-        nom_fichier = f"emargement-{slugify(session.titre)[:40]}-{session.debut:%Y%m%d}"
+        jour = jour_de_paris(session.debut)
+        nom_fichier = f"emargement-{slugify(session.titre)[:40]}-{jour:%Y%m%d}"
         if request.GET.get("format") == "csv":
             return self._csv(session, inscriptions, nom_fichier)
         return self._pdf(session, inscriptions, nom_fichier)
@@ -123,12 +123,12 @@ class AttestationView(PermissionCheckedMixin, View):
             _court(session.lieu, 90) if not session.a_distance else _("à distance"),
             "",
             _("Fait le %(date)s, pour servir et valoir ce que de droit.")
-            % {"date": date_format(timezone.localdate(), "j F Y")},
+            % {"date": date_en_lettres(aujourdhui())},
             _("Solidaires et partenaires — service formation des partenaires de la CPAM"),
         ]
         nom = slugify(f"{inscription.agent.last_name}-{inscription.agent.first_name}")[:40]
         reponse = HttpResponse(pdf_simple(lignes), content_type="application/pdf")
         reponse["Content-Disposition"] = (
-            f'attachment; filename="attestation-{nom}-{session.debut:%Y%m%d}.pdf"'
+            f'attachment; filename="attestation-{nom}-{jour_de_paris(session.debut):%Y%m%d}.pdf"'
         )
         return reponse

@@ -5,10 +5,10 @@ They name nobody but their recipient: no colleague, no référent, no other agen
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portail.dates import date_longue, heure, jour_de_paris
 from portail.services import courriel_programmer
 
 from ..models import Inscription, Session
@@ -19,19 +19,19 @@ def url(nom: str, *args) -> str:
 
 
 def quand(session: Session) -> str:
-    """« mardi 9 mars 2027, de 09:30 à 12:30 » in Paris time, whatever the active language."""
-    debut, fin = timezone.localtime(session.debut), timezone.localtime(session.fin)
+    """« mardi 9 mars 2027, de 09:30 à 12:30 » in Paris time and in French, whatever the active
+    zone and language."""
+    debut, fin = session.debut, session.fin
     with translation.override(settings.LANGUAGE_CODE):
-        jour = date_format(debut, "l j F Y")
-        if debut.date() != fin.date():
+        if jour_de_paris(debut) != jour_de_paris(fin):
             return _("du %(debut)s au %(fin)s") % {
-                "debut": f"{jour} {debut:%H:%M}",
-                "fin": f"{date_format(fin, 'l j F Y')} {fin:%H:%M}",
+                "debut": f"{date_longue(debut)} {heure(debut)}",
+                "fin": f"{date_longue(fin)} {heure(fin)}",
             }
         return _("%(jour)s, de %(debut)s à %(fin)s") % {
-            "jour": jour,
-            "debut": f"{debut:%H:%M}",
-            "fin": f"{fin:%H:%M}",
+            "jour": date_longue(debut),
+            "debut": heure(debut),
+            "fin": heure(fin),
         }
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from conventions.models import Partenaire, Service
 from conventions.selectors import acces_portail, est_personnel_cpam, partenaires_geres
+from portail.dates import date_courte
 
 from ..models import EvenementInscription, Inscription, Session
 from . import courriels
@@ -139,13 +140,13 @@ def _verifier_inscriptions_ouvertes(session: Session) -> None:
     if aujourdhui < campagne.ouverture_inscriptions:
         raise ValidationError(
             _("Les inscriptions de la campagne %(campagne)s ouvrent le %(date)s.")
-            % {"campagne": campagne, "date": f"{campagne.ouverture_inscriptions:%d/%m/%Y}"},
+            % {"campagne": campagne, "date": date_courte(campagne.ouverture_inscriptions)},
             code="pas_encore",
         )
     if aujourdhui > campagne.cloture_inscriptions:
         raise ValidationError(
             _("Les inscriptions de la campagne %(campagne)s sont closes depuis le %(date)s.")
-            % {"campagne": campagne, "date": f"{campagne.cloture_inscriptions:%d/%m/%Y}"},
+            % {"campagne": campagne, "date": date_courte(campagne.cloture_inscriptions)},
             code="campagne_close",
         )
 

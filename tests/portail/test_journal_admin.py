@@ -59,8 +59,10 @@ def test_recherche_par_personne(client_superviseur, agent, expert):
     assert _trouvees(response) == [seconde.pk, premiere.pk]
     contenu = texte(response)
     assert agent.get_full_name() in contenu and "Connexion" in contenu
-    assert "02/03/2026 08:00:00" in contenu  # UTC, not Paris time (09:00)
-    assert "Date et heure (UTC)" in contenu
+    # Paris time (UTC+1 in March), as the search criteria are Paris days.
+    assert "02/03/2026 09:00:00" in contenu
+    assert "02/03/2026 08:00:00" not in contenu
+    assert "Date et heure (Paris)" in contenu
 
 
 def test_recherche_par_reference_et_par_action(client_superviseur, agent, expert):
@@ -160,6 +162,7 @@ def test_export_csv_de_la_recherche_et_export_journalise(client_superviseur, sup
     assert contenu.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read it as UTF-8
     lignes = list(csv.reader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
     assert lignes[0] == [
+        "Date et heure (Paris)",
         "Date et heure (UTC)",
         "Adresse e-mail",
         "Nom",
@@ -169,9 +172,10 @@ def test_export_csv_de_la_recherche_et_export_journalise(client_superviseur, sup
         "Adresse IP",
         "Précision",
     ]
-    # Every row of the search (not only the page), newest first, times in UTC.
+    # Every row of the search (not only the page), newest first, times in Paris and in UTC.
     assert lignes[1:] == [
         [
+            "03/03/2026 11:05:30",
             "2026-03-03 10:05:30",
             agent.email,
             agent.get_full_name(),
@@ -182,6 +186,7 @@ def test_export_csv_de_la_recherche_et_export_journalise(client_superviseur, sup
             "",
         ],
         [
+            "02/03/2026 10:00:00",
             "2026-03-02 09:00:00",
             agent.email,
             agent.get_full_name(),

@@ -1,0 +1,88 @@
+"""Dates and times as the portal writes them for people: in Paris time, in French.
+
+Every e-mail, export, PDF and calendar text says its dates through these functions (templates
+through the filters of `portail.templatetags.dates`). The database hands back datetimes in UTC,
+and Django converts them only where asked, to the *active* time zone: `f"{instant:%H:%M}"` on a
+stored value writes UTC, and inside the Wagtail admin the active zone is the one each user chose
+in their preferences, so an e-mail or a PDF produced by a back-office action would follow it.
+These functions convert to Europe/Paris explicitly, whatever zone is active, and format in
+French whatever language is active.
+
+The shapes are those of the pages: the partner screens say "jeudi 6 mai 2027 à 10 h 00"
+(`date_heure_longue`), the back-office "06/05/2027 à 10:00" (`date_heure_courte`).
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def aujourdhui() -> date:
+    """Today in Paris, whatever zone is active."""
+    return jour_de_paris(timezone.now())
+
+
+def heure_de_paris(instant: datetime) -> datetime:
+    """The same instant on a Paris clock. A naive datetime is taken as already in Paris time."""
+    if instant.tzinfo is None:
+        return instant.replace(tzinfo=PARIS)
+    return instant.astimezone(PARIS)
+
+
+def jour_de_paris(valeur: date | datetime) -> date:
+    """The calendar day in Paris: a datetime's date on a Paris clock, a date as it is."""
+    if isinstance(valeur, datetime):
+        return heure_de_paris(valeur).date()
+    return valeur
+
+
+def _formater(valeur: date | datetime, format_: str) -> str:
+    if isinstance(valeur, datetime):
+        valeur = heure_de_paris(valeur)
+    with translation.override(settings.LANGUAGE_CODE):
+        return date_format(valeur, format_)
+
+
+def date_courte(valeur: date | datetime | None) -> str:
+    """ "06/05/2027"."""
+    return _formater(valeur, "d/m/Y") if valeur else ""
+
+
+def date_en_lettres(valeur: date | datetime | None) -> str:
+    """ "6 mai 2027"."""
+    return _formater(valeur, "j F Y") if valeur else ""
+
+
+def date_longue(valeur: date | datetime | None) -> str:
+    """ "jeudi 6 mai 2027"."""
+    return _formater(valeur, "l j F Y") if valeur else ""
+
+
+def heure(instant: datetime | None) -> str:
+    """ "10:00"."""
+    return _formater(instant, "H:i") if instant else ""
+
+
+def date_heure_courte(instant: datetime | None) -> str:
+    """ "06/05/2027 à 10:00", as the back-office pages say it."""
+    return _formater(instant, "d/m/Y à H:i") if instant else ""
+
+
+def date_heure_longue(instant: datetime | None) -> str:
+    """ "jeudi 6 mai 2027 à 10 h 00", as the partner pages say it."""
+    return _formater(instant, r"l j F Y à H \h i") if instant else ""
+
+
+def horodatage(instant: datetime | None) -> str:
+    """ "06/05/2027 10:00:00": one cell of an export, to the second."""
+    return _formater(instant, "d/m/Y H:i:s") if instant else ""
+
+
+def horodatage_fichier(instant: datetime) -> str:
+    """ "20270506-1000": a file name's stamp."""
+    return _formater(instant, "Ymd-Hi")
