@@ -359,6 +359,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "francais"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
+# One time zone for everybody: deadlines, e-mails and exports are written in Paris time, and a
+# back-office screen must not show another hour than the partner's page (portail/dates.py).
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 WAGTAIL_USER_CUSTOM_FIELDS = ["phone"]
 # No Gravatar: the admin must not call a third-party service with users' e-mail hashes.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

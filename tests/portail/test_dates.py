@@ -5,11 +5,14 @@ import csv
 import io
 import re
 from datetime import UTC, date, datetime
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.template import Context, Template
 from django.utils import timezone, translation
+from wagtail.users.models import UserProfile
 
 from portail import dates
 from portail.models import EntreeJournal, EvenementSecurite
@@ -128,3 +131,17 @@ def test_listes_du_back_office_a_l_heure_de_paris():
     entree = EntreeJournal(horodatage=minuit_et_demie, action="connexion", reference="")
     assert str(evenement).endswith("07/05/2027 à 00:30")
     assert str(entree).startswith("07/05/2027 00:30:00 ")
+
+
+def test_le_back_office_n_offre_que_l_heure_de_paris(client, expert):
+    """A zone chosen in Wagtail's preferences would make a back-office screen show another hour
+    than the partner's page: the choice is not offered, and zones saved before are cleared."""
+
+    connecter_verifie(client, expert)
+    assert "current_time_zone" not in texte(client.get("/admin/account/"))
+
+    fuseau_prefere(expert, "America/Cayenne")
+    migration = import_module("portail.migrations.0007_fuseau_unique_back_office")
+    migration.effacer(apps, None)
+
+    assert UserProfile.get_for_user(expert).get_current_time_zone() == "Europe/Paris"
