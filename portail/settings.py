@@ -351,6 +351,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 # no attempt limit, an oracle for someone holding a stolen session. A password is changed by
 # the e-mail link of "Mot de passe oublié", for CPAM staff as for partners.
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# Nor an e-mail change: the address is the login and where password links go; changing it
+# with a session alone would let a session thief take the account. Superviseurs change it.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAIL_PRIVACY_PASSWORD_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -121,3 +121,24 @@ def test_le_compte_du_back_office_ne_teste_pas_de_mot_de_passe(client, expert):
     expert.refresh_from_db()
     assert expert.check_password(MOT_DE_PASSE)
     assert not expert.check_password(NOUVEAU)
+
+
+def test_le_compte_du_back_office_ne_change_pas_l_adresse_de_connexion(client, expert):
+    """The e-mail is the login and where password links go: a session alone must not move it."""
+    connecter_verifie(client, expert)
+    assert "name_email-email" not in texte(client.get("/admin/account/"))
+
+    client.post(
+        "/admin/account/",
+        {
+            "name_email-email": "voleur@exemple.fr",
+            "name_email-first_name": expert.first_name,
+            "name_email-last_name": expert.last_name,
+            "theme-theme": "system",
+            "theme-density": "default",
+            "theme-contrast": "system",
+        },
+    )
+
+    expert.refresh_from_db()
+    assert expert.email != "voleur@exemple.fr"
