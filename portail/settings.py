@@ -308,6 +308,14 @@ DEMANDES_RELANCE_PARTENAIRE = 5 * 540  # "en attente" for 5 business days: remin
 DEMANDES_JOURS_AVANT_CLOTURE = 15  # résolue → clôturée, and the partner's window to reopen
 # Months a closed demande keeps the insured person's data before the nightly anonymisation.
 DEMANDES_CONSERVATION_MOIS = env.int("DEMANDES_CONSERVATION_MOIS", default=12)
+# No demande stays open forever (its insured person's data would never reach anonymisation).
+# Calendar days, counted from the last message of the thread: a demande "en attente du
+# partenaire" is closed "sans suite" after DEMANDES_CLOTURE_SANS_REPONSE_JOURS, a "nouvelle" or
+# "en cours" one after DEMANDES_CLOTURE_INACTIVITE_JOURS; the people following it are told
+# DEMANDES_PREAVIS_CLOTURE_JOURS before (e-mail and in-portal notice).
+DEMANDES_CLOTURE_SANS_REPONSE_JOURS = env.int("DEMANDES_CLOTURE_SANS_REPONSE_JOURS", default=30)
+DEMANDES_CLOTURE_INACTIVITE_JOURS = env.int("DEMANDES_CLOTURE_INACTIVITE_JOURS", default=180)
+DEMANDES_PREAVIS_CLOTURE_JOURS = env.int("DEMANDES_PREAVIS_CLOTURE_JOURS", default=7)
 DEMANDES_TAILLE_MAX_FICHIER = 10 * 1024 * 1024
 DEMANDES_PIECES_PAR_MESSAGE = 5
 # The phone line partners call for very urgent situations (shown instead of the form).
