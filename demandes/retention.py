@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from portail.models import EntreeJournal
+from portail.retention import mois_en_jours
 
 from . import notifications, services
 from .models import Demande, Message, PieceJointe
@@ -33,7 +34,7 @@ PREAVIS = timedelta(days=15)
 
 
 def duree_conservation() -> timedelta:
-    return timedelta(days=round(settings.DEMANDES_CONSERVATION_MOIS * 365 / 12))
+    return mois_en_jours(settings.DEMANDES_CONSERVATION_MOIS)
 
 
 def a_anonymiser(instant):
