@@ -199,3 +199,24 @@ def test_pas_due_la_cloture_sans_suite_ne_fait_rien(ouvertes):
         assert services.demande_cloturer_sans_suite(demande=demande) is False
     assert Demande.objects.get(pk=demande.pk).statut == "en_attente"
     assert not TransitionDemande.objects.filter(demande=demande, vers="cloturee").exists()
+
+
+def test_trois_ans_apres_la_demo_plus_aucune_identite(settings):
+    """The finding as it was made: the demo's open demandes, three years of nightly jobs."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    ouvertes = Demande.objects.filter(statut__in=Demande.OUVERTES)
+    assert ouvertes.exclude(nir="", nom="").count() >= 15
+    taches = _taches_du_beat()
+    depart = timezone.localtime().replace(hour=2, minute=30) + timedelta(days=1)
+    with time_machine.travel(depart, tick=False) as voyage:
+        for semaine in range(3 * 53):
+            voyage.move_to(depart + timedelta(weeks=semaine))
+            for tache in taches:
+                tache()
+    restantes = Demande.objects.exclude(nir="", nom="", prenom="", date_naissance=None)
+    assert list(restantes.values_list("reference", "statut")) == []
