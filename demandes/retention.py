@@ -94,10 +94,7 @@ def preavis_cloture_envoyer(*, instant=None) -> int:
             demande = Demande.objects.select_related(
                 "auteur", "partenaire", "expert__utilisateur", "equipe"
             ).get(pk=pk)
-            date = max(
-                demande.modifiee_le + services.periode_sans_activite(demande.statut),
-                instant + services.preavis_cloture(),
-            )
+            date = services.cloture_sans_suite_prevue_le(demande)
             notifications.preavis_cloture(demande, date=timezone.localtime(date))
             envoyes += 1
     return envoyes

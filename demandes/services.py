@@ -542,15 +542,28 @@ def preavis_cloture() -> timedelta:
     return timedelta(days=settings.DEMANDES_PREAVIS_CLOTURE_JOURS)
 
 
+def _preavis_valable(demande: Demande) -> bool:
+    return demande.preavis_cloture_le is not None and (
+        demande.preavis_cloture_le >= demande.modifiee_le
+    )
+
+
+def cloture_sans_suite_prevue_le(demande: Demande):
+    """When an open demande will be closed if nothing is written: its period after the last
+    message, and never sooner than the notice period after the notice."""
+    date = demande.modifiee_le + periode_sans_activite(demande.statut)
+    if _preavis_valable(demande):
+        date = max(date, demande.preavis_cloture_le + preavis_cloture())
+    return date
+
+
 def cloture_sans_suite_due(demande: Demande, instant) -> bool:
     """Open, silent past its period, and its people were told at least the notice period ago
     (a notice older than the last message no longer counts)."""
     return (
         demande.statut in Demande.OUVERTES
-        and demande.modifiee_le <= instant - periode_sans_activite(demande.statut)
-        and demande.preavis_cloture_le is not None
-        and demande.preavis_cloture_le >= demande.modifiee_le
-        and demande.preavis_cloture_le <= instant - preavis_cloture()
+        and _preavis_valable(demande)
+        and cloture_sans_suite_prevue_le(demande) <= instant
     )
 
 

@@ -220,3 +220,22 @@ def test_trois_ans_apres_la_demo_plus_aucune_identite(settings):
                 tache()
     restantes = Demande.objects.exclude(nir="", nom="", prenom="", date_naissance=None)
     assert list(restantes.values_list("reference", "statut")) == []
+
+
+def test_le_partenaire_voit_la_date_de_cloture_sur_la_demande_en_attente(
+    ouvertes, client, agent_a, settings
+):
+    from tests.conftest import connecter_verifie, texte
+
+    settings.DEMANDES_CLOTURE_SANS_REPONSE_JOURS = 30
+    with time_machine.travel(_nuit(5) + timedelta(hours=8), tick=False):
+        connecter_verifie(client, agent_a)
+        page = texte(client.get(f"/demandes/{ouvertes['en_attente'].reference}/"))
+        assert (
+            "Sans réponse de votre part, la demande sera clôturée sans suite le 03/02/2027." in page
+        )
+        settings.DEMANDES_CLOTURE_SANS_REPONSE_JOURS = 60
+        page = texte(client.get(f"/demandes/{ouvertes['en_attente'].reference}/"))
+        assert "clôturée sans suite le 05/03/2027." in page
+        autre = texte(client.get(f"/demandes/{ouvertes['en_cours'].reference}/"))
+        assert "clôturée sans suite" not in autre
