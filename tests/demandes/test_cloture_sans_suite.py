@@ -239,3 +239,32 @@ def test_le_partenaire_voit_la_date_de_cloture_sur_la_demande_en_attente(
         assert "clôturée sans suite le 05/03/2027." in page
         autre = texte(client.get(f"/demandes/{ouvertes['en_cours'].reference}/"))
         assert "clôturée sans suite" not in autre
+
+
+def test_le_message_de_cloture_se_lit_des_deux_cotes(ouvertes, client, agent_a, titulaire):
+    from tests.conftest import connecter_verifie, texte
+
+    demande = ouvertes["en_attente"]
+    _passe_nuit(23)
+    _passe_nuit(30)
+    attendu = "les informations complémentaires demandées par la CPAM n'ont pas été reçues"
+    connecter_verifie(client, agent_a)
+    page = texte(client.get(f"/demandes/{demande.reference}/"))
+    assert attendu in page and "Cette demande est close" in page
+    client.logout()
+    connecter_verifie(client, titulaire.utilisateur)
+    reponse = client.get(f"/admin/demandes/{demande.reference}/")
+    assert reponse.status_code == 200 and attendu in texte(reponse)
+
+
+def test_un_message_sans_auteur_ne_casse_pas_la_page_du_back_office(ouvertes, client, titulaire):
+    """Automatic messages, or an author whose account was deleted (SET_NULL), on both sides."""
+    from tests.conftest import connecter_verifie
+
+    demande = ouvertes["en_cours"]
+    demande.messages.update(auteur=None)
+    connecter_verifie(client, titulaire.utilisateur)
+    reponse = client.get(f"/admin/demandes/{demande.reference}/")
+    assert reponse.status_code == 200
+    assert "un agent, " in reponse.content.decode()
+    assert "CPAM (message automatique)" in reponse.content.decode()
