@@ -1,4 +1,4 @@
-"""Celery entry points of conventions: nightly expiry and end-of-convention reminders."""
+"""Celery entry points of conventions: nightly expiry, end-of-convention reminders, retention."""
 
 from celery import shared_task
 
@@ -13,3 +13,9 @@ def conventions_echues_expirer() -> int:
 @shared_task(ignore_result=True)
 def conventions_rappels_envoyer() -> int:
     return services.conventions_rappels_envoyer()
+
+
+@shared_task(ignore_result=True)
+def retention_appliquer() -> dict[str, int]:
+    """Nightly: invitations and "Devenir partenaire" contacts past their retention."""
+    return services.retention_appliquer()

@@ -371,6 +371,9 @@ class Demande(models.Model):
     reouvertures = models.PositiveSmallIntegerField(_("réouvertures"), default=0)
     # Retention: the insured person's data is erased after the retention period.
     preavis_retention_le = models.DateTimeField(null=True, blank=True, editable=False)
+    # Notice that an open demande without activity will be closed; void once the thread moves
+    # again (older than `modifiee_le`).
+    preavis_cloture_le = models.DateTimeField(null=True, blank=True, editable=False)
     anonymisee_le = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
     # Each reminder is stamped when sent, so that it goes out once.
     alerte_envoyee_le = models.DateTimeField(null=True, blank=True, editable=False)

@@ -217,3 +217,56 @@ def preavis_anonymisation(demande: Demande, *, date) -> None:
             corps=texte,
             lien=lien,
         )
+
+
+def _cote_partenaire_et_cpam(demande: Demande) -> list:
+    """Both sides when the CPAM has not moved either (nouvelle, en cours); the partner alone
+    when the CPAM waits for them (en attente)."""
+    if demande.statut == Demande.Statut.EN_ATTENTE:
+        return [(_cote_partenaire(demande), lien_partenaire(demande))]
+    return [
+        (_cote_partenaire(demande), lien_partenaire(demande)),
+        (_cote_cpam(demande), lien_cpam(demande)),
+    ]
+
+
+def preavis_cloture(demande: Demande, *, date) -> None:
+    """Before an open demande without activity is closed "sans suite" (reference and date only:
+    the e-mail carries no personal data)."""
+    if demande.statut == Demande.Statut.EN_ATTENTE:
+        texte = (
+            "La CPAM attend toujours les informations complémentaires demandées sur cette "
+            f"demande. Sans réponse de votre part, elle sera clôturée le {date:%d/%m/%Y}."
+        )
+    else:
+        texte = (
+            "Aucun message n'a été échangé depuis longtemps sur cette demande. Sans nouveau "
+            f"message, elle sera clôturée le {date:%d/%m/%Y}."
+        )
+    for destinataires, lien in _cote_partenaire_et_cpam(demande):
+        _prevenir(
+            destinataires,
+            demande,
+            avis=f"{demande.reference} sera clôturée le {date:%d/%m/%Y} sans nouveau message",
+            sujet="Demande bientôt clôturée",
+            corps=texte,
+            lien=lien,
+        )
+
+
+def cloture_sans_suite(demande: Demande) -> None:
+    for destinataires, lien in (
+        (_cote_partenaire(demande), lien_partenaire(demande)),
+        (_cote_cpam(demande), lien_cpam(demande)),
+    ):
+        _prevenir(
+            destinataires,
+            demande,
+            avis=f"{demande.reference} : clôturée sans suite faute d'activité",
+            sujet="Demande clôturée sans suite",
+            corps=(
+                "Cette demande a été clôturée automatiquement faute de nouveau message : le "
+                "motif figure dans son fil."
+            ),
+            lien=lien,
+        )

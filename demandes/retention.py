@@ -2,6 +2,10 @@
 period is over (default 12 months after clôture), keeping only what anonymous statistics need
 (category, structure, dates, status, outcome, response time).
 
+No demande stays open forever: one left without a message past its period (waiting for the
+partner's information, or for the CPAM) is closed "sans suite" after notice, so that its
+retention period starts.
+
 The job works in batches, each committed on its own: stopped half-way, it resumes where it was;
 run twice, the second run finds nothing to do. People following a demande are told 15 days
 before it is anonymised.
@@ -13,12 +17,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from portail.dates import jour_de_paris
 from portail.models import EntreeJournal
+from portail.retention import mois_en_jours
 
-from . import notifications
+from . import notifications, services
 from .models import Demande, Message, PieceJointe
 
 logger = logging.getLogger(__name__)
@@ -29,7 +35,7 @@ PREAVIS = timedelta(days=15)
 
 
 def duree_conservation() -> timedelta:
-    return timedelta(days=round(settings.DEMANDES_CONSERVATION_MOIS * 365 / 12))
+    return mois_en_jours(settings.DEMANDES_CONSERVATION_MOIS)
 
 
 def a_anonymiser(instant):
@@ -47,12 +53,65 @@ class Bilan:
     messages: int = 0
     fichiers: int = 0
     preavis: int = 0
+    preavis_cloture: int = 0
+    cloturees: int = 0
 
     def __str__(self):
         return (
-            f"{self.demandes} demande(s) anonymisée(s), {self.messages} message(s) effacé(s), "
-            f"{self.fichiers} fichier(s) supprimé(s), {self.preavis} préavis envoyé(s)"
+            f"{self.preavis_cloture} préavis de clôture, {self.cloturees} demande(s) clôturée(s) "
+            f"sans suite, {self.demandes} demande(s) anonymisée(s), {self.messages} message(s) "
+            f"effacé(s), {self.fichiers} fichier(s) supprimé(s), {self.preavis} préavis envoyé(s)"
         )
+
+
+def _silencieuses(instant, *, marge=timedelta(0)):
+    """Open demandes without a message for their period (less `marge`)."""
+    attente = Demande.Statut.EN_ATTENTE
+    return Demande.objects.filter(
+        Q(
+            statut=attente,
+            modifiee_le__lte=instant - services.periode_sans_activite(attente) + marge,
+        )
+        | Q(
+            statut__in=[s for s in Demande.OUVERTES if s != attente],
+            modifiee_le__lte=instant
+            - services.periode_sans_activite(Demande.Statut.EN_COURS)
+            + marge,
+        )
+    )
+
+
+def preavis_cloture_envoyer(*, instant=None) -> int:
+    """Tell the people following an open demande, before it is closed for lack of activity."""
+    instant = instant or timezone.now()
+    sans_preavis = Q(preavis_cloture_le__isnull=True) | Q(preavis_cloture_le__lt=F("modifiee_le"))
+    ids = _silencieuses(instant, marge=services.preavis_cloture()).filter(sans_preavis)
+    envoyes = 0
+    for pk in list(ids.values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Claimed by one UPDATE: a concurrent or repeated run sends it once.
+            if not Demande.objects.filter(sans_preavis, pk=pk).update(preavis_cloture_le=instant):
+                continue
+            demande = Demande.objects.select_related(
+                "auteur", "partenaire", "expert__utilisateur", "equipe"
+            ).get(pk=pk)
+            date = services.cloture_sans_suite_prevue_le(demande)
+            notifications.preavis_cloture(demande, date=timezone.localtime(date))
+            envoyes += 1
+    return envoyes
+
+
+def demandes_sans_activite_cloturer(*, instant=None) -> int:
+    """Close "sans suite" the open demandes silent past their period, told in time."""
+    instant = instant or timezone.now()
+    ids = _silencieuses(instant).filter(
+        preavis_cloture_le__gte=F("modifiee_le"),
+        preavis_cloture_le__lte=instant - services.preavis_cloture(),
+    )
+    return sum(
+        services.demande_cloturer_sans_suite(demande=demande, instant=instant)
+        for demande in list(ids.only("pk"))
+    )
 
 
 def preavis_envoyer(*, instant=None) -> int:
@@ -128,9 +187,14 @@ def _fichiers_supprimer(noms: list[str]) -> None:
 
 
 def retention_appliquer(*, instant=None) -> Bilan:
-    """The nightly job: pre-notices, then anonymisation of what is past retention."""
+    """The nightly job: open demandes silent for too long are told, then closed; closed ones
+    are told, then anonymised once past retention."""
     instant = instant or timezone.now()
-    bilan = Bilan(preavis=preavis_envoyer(instant=instant))
+    bilan = Bilan(
+        preavis_cloture=preavis_cloture_envoyer(instant=instant),
+        cloturees=demandes_sans_activite_cloturer(instant=instant),
+        preavis=preavis_envoyer(instant=instant),
+    )
     while True:
         lot = list(a_anonymiser(instant).order_by("pk").values_list("pk", flat=True)[:TAILLE_LOT])
         if not lot:

@@ -34,20 +34,32 @@ TRANSITIONS: dict[str, set[str]] = {
     Statut.RESOLUE: {Statut.CLOTUREE, Statut.EN_COURS},
     Statut.CLOTUREE: set(),
 }
+#: Only the nightly retention job closes an open demande, "sans suite", once it has stayed
+#: without activity past its period (see demande_cloturer_sans_suite).
+TRANSITIONS_AUTOMATIQUES: dict[str, set[str]] = {
+    statut: {Statut.CLOTUREE} for statut in Demande.OUVERTES
+}
 
 
 class TransitionInterdite(ValidationError):
     pass
 
 
-def _transition(demande: Demande, vers: str, auteur) -> None:
-    if vers not in TRANSITIONS[demande.statut]:
+def _transition(
+    demande: Demande, vers: str, auteur, *, motif: str = "", automatique: bool = False
+) -> None:
+    permises = TRANSITIONS[demande.statut]
+    if automatique:
+        permises = permises | TRANSITIONS_AUTOMATIQUES.get(demande.statut, set())
+    if vers not in permises:
         raise TransitionInterdite(
             _("Une demande « %(de)s » ne peut pas passer à « %(vers)s ».")
             % {"de": demande.get_statut_display(), "vers": Statut(vers).label},
             code="transition",
         )
-    TransitionDemande.objects.create(demande=demande, de=demande.statut, vers=vers, auteur=auteur)
+    TransitionDemande.objects.create(
+        demande=demande, de=demande.statut, vers=vers, auteur=auteur, motif=motif
+    )
     demande.statut = vers
 
 
@@ -514,6 +526,89 @@ def demandes_resolues_cloturer(*, instant=None) -> int:
             continue  # reopened meanwhile
         nombre += 1
     return nombre
+
+
+# Open demandes left without activity -----------------------------------------------------------
+
+
+def periode_sans_activite(statut: str) -> timedelta:
+    """How long an open demande may stay without a message before it is closed "sans suite":
+    waiting for the partner's information, or waiting for the CPAM."""
+    if statut == Statut.EN_ATTENTE:
+        return timedelta(days=settings.DEMANDES_CLOTURE_SANS_REPONSE_JOURS)
+    return timedelta(days=settings.DEMANDES_CLOTURE_INACTIVITE_JOURS)
+
+
+def preavis_cloture() -> timedelta:
+    return timedelta(days=settings.DEMANDES_PREAVIS_CLOTURE_JOURS)
+
+
+def _preavis_valable(demande: Demande) -> bool:
+    return demande.preavis_cloture_le is not None and (
+        demande.preavis_cloture_le >= demande.modifiee_le
+    )
+
+
+def cloture_sans_suite_prevue_le(demande: Demande):
+    """When an open demande will be closed if nothing is written: its period after the last
+    message, and never sooner than the notice period after the notice."""
+    date = demande.modifiee_le + periode_sans_activite(demande.statut)
+    if _preavis_valable(demande):
+        date = max(date, demande.preavis_cloture_le + preavis_cloture())
+    return date
+
+
+def cloture_sans_suite_due(demande: Demande, instant) -> bool:
+    """Open, silent past its period, and its people were told at least the notice period ago
+    (a notice older than the last message no longer counts)."""
+    return (
+        demande.statut in Demande.OUVERTES
+        and _preavis_valable(demande)
+        and cloture_sans_suite_prevue_le(demande) <= instant
+    )
+
+
+@transaction.atomic
+def demande_cloturer_sans_suite(*, demande: Demande, instant=None) -> bool:
+    """Close an open demande left without activity past its period, after notice: the trace,
+    a message in the thread saying why, and a notice to both sides. Its retention period then
+    starts, as for any closed demande. Returns False when it is no longer due (the thread
+    moved meanwhile)."""
+    instant = instant or timezone.now()
+    demande = _verrouiller(demande)
+    if not cloture_sans_suite_due(demande, instant):
+        return False
+    jours = periode_sans_activite(demande.statut).days
+    if demande.statut == Statut.EN_ATTENTE:
+        motif = _(
+            "Clôturée automatiquement : les informations complémentaires demandées par la CPAM "
+            "n'ont pas été reçues dans les %(jours)s jours prévus."
+        ) % {"jours": jours}
+    else:
+        motif = _(
+            "Clôturée automatiquement : aucun message n'a été échangé sur cette demande "
+            "depuis %(jours)s jours."
+        ) % {"jours": jours}
+    _transition(demande, Statut.CLOTUREE, None, motif=motif, automatique=True)
+    Message.objects.create(
+        demande=demande,
+        cote=Message.Cote.CPAM,
+        type=Message.Type.EVENEMENT,
+        corps=_(
+            "%(motif)s Si la situation de l'assuré n'est pas réglée, envoyez une nouvelle "
+            "demande en rappelant la référence %(ref)s."
+        )
+        % {"motif": motif, "ref": demande.reference},
+        cree_le=instant,
+    )
+    demande.issue = Demande.Issue.SANS_SUITE
+    demande.cloturee_le = instant
+    demande.en_attente_depuis = None
+    demande.relance_partenaire_a = None
+    demande.nouveau_pour_partenaire = True
+    demande.save()
+    notifications.cloture_sans_suite(demande)
+    return True
 
 
 # Partner views helpers -------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import services
@@ -25,8 +26,9 @@ def delais_surveiller() -> dict[str, int]:
 
 @shared_task(ignore_result=True)
 def pieces_orphelines_purger() -> int:
-    """Files uploaded with a form that was never sent, after a day."""
-    return services.pieces_orphelines_purger(avant=timezone.now() - timedelta(days=1))
+    """Files uploaded with a form that was never sent, after DEMANDES_PIECES_ORPHELINES_HEURES."""
+    delai = timedelta(hours=settings.DEMANDES_PIECES_ORPHELINES_HEURES)
+    return services.pieces_orphelines_purger(avant=timezone.now() - delai)
 
 
 @shared_task(ignore_result=True)

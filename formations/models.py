@@ -256,10 +256,12 @@ class Inscription(models.Model):
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.PROTECT, related_name="inscriptions"
     )
+    # Empty once the retention detached the registration from its person (the counts stay).
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("agent"),
         on_delete=models.CASCADE,
+        null=True,
         related_name="inscriptions_formation",
     )
     partenaire = models.ForeignKey(

@@ -333,9 +333,10 @@ def formateurs() -> QuerySet:
 
 
 def inscriptions_de_la_session(session: Session) -> QuerySet[Inscription]:
-    """Registrations of a session, waiting list in its order, with agent and structure."""
+    """Registrations of a session, waiting list in its order, with agent and structure (those
+    detached from their person by the retention are only counted, not listed)."""
     return (
-        Inscription.objects.filter(session=session)
+        Inscription.objects.filter(session=session, agent__isnull=False)
         .select_related("agent", "partenaire", "inscrit_par")
         .order_by("demandee_le", "pk")
     )
@@ -344,7 +345,7 @@ def inscriptions_de_la_session(session: Session) -> QuerySet[Inscription]:
 def inscription_presente(pk: int) -> Inscription | None:
     """A registration whose attendance was recorded, for its certificate."""
     return (
-        Inscription.objects.filter(pk=pk, etat=Etat.PRESENT)
+        Inscription.objects.filter(pk=pk, etat=Etat.PRESENT, agent__isnull=False)
         .select_related("agent", "partenaire", "session", "session__programme")
         .first()
     )

@@ -13,3 +13,9 @@ def rappels_envoyer() -> int:
 @shared_task(ignore_result=True)
 def sessions_terminees_realiser() -> int:
     return services.sessions_terminees_realiser()
+
+
+@shared_task(ignore_result=True)
+def retention_appliquer() -> int:
+    """Nightly: registrations of sessions ended past retention are detached from the person."""
+    return services.inscriptions_anonymiser()

@@ -32,6 +32,7 @@ from .donnees_personnelles import (
 from .formulaires import ChampDate, texte_sur
 from .journal import journaliser
 from .models import EntreeJournal, RegistreTraitement
+from .retention import duree_journal
 
 PERMISSION_JOURNAL = "portail.consulter_journal"
 PERMISSION_REGISTRE = "portail.change_registretraitement"
@@ -115,7 +116,9 @@ class JournalView(_PermissionRequiseMixin, WagtailAdminTemplateMixin, TemplateVi
         if not form.is_bound or form.is_valid():
             entrees = journal_rechercher(**form.criteres())
             page = Paginator(entrees, self.par_page).get_page(self.request.POST.get("p"))
-        return super().get_context_data(form=form, page=page, **kwargs)
+        return super().get_context_data(
+            form=form, page=page, conservation_journal=duree_journal(), **kwargs
+        )
 
 
 class _Tampon:

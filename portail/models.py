@@ -281,14 +281,13 @@ REGISTRE_PAR_DEFAUT = {
         "Les agents de la structure partenaire qui a transmis la demande, et son référent.\n\n"
         "Aucune donnée n'est transmise à des tiers ni utilisée à des fins commerciales."
     ),
+    # The periods themselves are not text: the page shows them from the settings the purges
+    # apply (portail/retention.py); this paragraph only completes them.
     "durees": (
-        "Demandes : les pièces jointes sont supprimées et les données de l'assuré anonymisées "
-        "à l'issue de la durée de conservation qui suit leur clôture (indiquée ci-dessous) ; "
-        "seules des statistiques anonymes sont conservées.\n\n"
-        "Journal des accès : 12 mois.\n\n"
-        "Comptes : tant que la personne a un rôle sur le portail ; un compte désactivé n'a "
-        "plus aucun accès.\n\n"
-        "Inscriptions aux formations : le temps de la campagne de formation et de son bilan."
+        "Une demande n'est jamais conservée indéfiniment : restée sans message, elle est "
+        "clôturée après un préavis adressé aux personnes qui la suivent, puis anonymisée comme "
+        "toute demande clôturée. Les statistiques anonymes (catégorie, structure, dates, issue, "
+        "délai de réponse ; effectifs des formations) sont conservées."
     ),
     "droits": (
         "Vous disposez d'un droit d'accès, de rectification, d'effacement, de limitation et "
@@ -313,7 +312,13 @@ class RegistreTraitement(models.Model):
     finalites = models.TextField(_("finalités du traitement"))
     donnees = models.TextField(_("données traitées"))
     destinataires = models.TextField(_("destinataires"))
-    durees = models.TextField(_("durées de conservation"))
+    durees = models.TextField(
+        _("durées de conservation : précisions"),
+        help_text=_(
+            "Les durées appliquées s'affichent d'elles-mêmes, tirées des réglages du portail : "
+            "ce texte les complète, sans chiffre à tenir à jour."
+        ),
+    )
     droits = models.TextField(_("vos droits"))
     contact_dpo = models.TextField(_("contact du délégué à la protection des données"))
     modifie_le = models.DateTimeField(_("modifié le"), null=True, blank=True, editable=False)

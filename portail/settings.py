@@ -278,6 +278,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portail.tasks.journal_purger",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Retention of the personal data the register lists (see the *_CONSERVATION_* settings).
+    "portail-retention": {
+        "task": "portail.tasks.retention_appliquer",
+        "schedule": crontab(hour=3, minute=50),
+    },
+    "conventions-retention": {
+        "task": "conventions.tasks.retention_appliquer",
+        "schedule": crontab(hour=3, minute=55),
+    },
+    "formations-retention": {
+        "task": "formations.tasks.retention_appliquer",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "sessions-expirees": {
         "task": "portail.tasks.sessions_expirees_purger",
         "schedule": crontab(hour=3, minute=15),
@@ -331,7 +344,43 @@ DEMANDES_RELANCE_PARTENAIRE = 5 * 540  # "en attente" for 5 business days: remin
 DEMANDES_JOURS_AVANT_CLOTURE = 15  # résolue → clôturée, and the partner's window to reopen
 # Months a closed demande keeps the insured person's data before the nightly anonymisation.
 DEMANDES_CONSERVATION_MOIS = env.int("DEMANDES_CONSERVATION_MOIS", default=12)
+# No demande stays open forever (its insured person's data would never reach anonymisation).
+# Calendar days, counted from the last message of the thread: a demande "en attente du
+# partenaire" is closed "sans suite" after DEMANDES_CLOTURE_SANS_REPONSE_JOURS, a "nouvelle" or
+# "en cours" one after DEMANDES_CLOTURE_INACTIVITE_JOURS; the people following it are told
+# DEMANDES_PREAVIS_CLOTURE_JOURS before (e-mail and in-portal notice).
+DEMANDES_CLOTURE_SANS_REPONSE_JOURS = env.int("DEMANDES_CLOTURE_SANS_REPONSE_JOURS", default=30)
+DEMANDES_CLOTURE_INACTIVITE_JOURS = env.int("DEMANDES_CLOTURE_INACTIVITE_JOURS", default=180)
+DEMANDES_PREAVIS_CLOTURE_JOURS = env.int("DEMANDES_PREAVIS_CLOTURE_JOURS", default=7)
+# Files uploaded with a demande form that was never sent are deleted after this many hours.
+DEMANDES_PIECES_ORPHELINES_HEURES = env.int("DEMANDES_PIECES_ORPHELINES_HEURES", default=24)
 DEMANDES_TAILLE_MAX_FICHIER = 10 * 1024 * 1024
+
+# Retention of the other personal data the register lists, each purged by a nightly task and
+# shown on the "Données personnelles" page from these values (portail/retention.py).
+# Access journal (CNIL: 6 months to 1 year for access traces).
+JOURNAL_CONSERVATION_JOURS = env.int("JOURNAL_CONSERVATION_JOURS", default=365)
+# Security events of an account (second factor, password changes): same span as the journal.
+EVENEMENTS_SECURITE_CONSERVATION_JOURS = env.int(
+    "EVENEMENTS_SECURITE_CONSERVATION_JOURS", default=365
+)
+# Login attempts recorded by django-axes (address, identifier typed, browser): the lockout
+# needs 15 minutes; a month leaves time to investigate an attack.
+TENTATIVES_CONNEXION_CONSERVATION_JOURS = env.int(
+    "TENTATIVES_CONNEXION_CONSERVATION_JOURS", default=30
+)
+# Outbox e-mails (recipient's address and first name), sent or not: long enough to answer
+# "did I get the e-mail?", then deleted.
+COURRIELS_CONSERVATION_JOURS = env.int("COURRIELS_CONSERVATION_JOURS", default=30)
+# Invitations (invitee's e-mail address), deleted this many days after they expired or were used.
+INVITATIONS_CONSERVATION_JOURS = env.int("INVITATIONS_CONSERVATION_JOURS", default=90)
+# "Devenir partenaire" requests: the contact's details are erased this many months after the
+# request was answered (or received, if never answered); the structure and outcome stay.
+DEMANDES_ADHESION_CONSERVATION_MOIS = env.int("DEMANDES_ADHESION_CONSERVATION_MOIS", default=12)
+# Training registrations: detached from the person this many months after the session ended
+# (the "trained in the last 12 months" indicators and the yearly report need a year and more);
+# counts per session, structure and state stay.
+FORMATIONS_CONSERVATION_MOIS = env.int("FORMATIONS_CONSERVATION_MOIS", default=24)
 DEMANDES_PIECES_PAR_MESSAGE = 5
 # The phone line partners call for very urgent situations (shown instead of the form).
 DEMANDES_TELEPHONE_TRES_URGENT = env("DEMANDES_TELEPHONE_TRES_URGENT", default="36 46")

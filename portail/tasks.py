@@ -35,7 +35,15 @@ def sessions_expirees_purger() -> None:
 
 @shared_task(ignore_result=True)
 def journal_purger() -> int:
-    """The access journal is kept 12 months (365 days), then purged."""
-    from .models import EntreeJournal
+    """The access journal is kept JOURNAL_CONSERVATION_JOURS, then purged."""
+    from .retention import journal_purger as purger
 
-    return EntreeJournal.objects.purger_avant(timezone.now() - timedelta(days=365))
+    return purger()
+
+
+@shared_task(ignore_result=True)
+def retention_appliquer() -> dict[str, int]:
+    """Nightly: outbox e-mails, security events and login attempts past their retention."""
+    from .retention import retention_appliquer as appliquer
+
+    return appliquer()

@@ -36,6 +36,7 @@ from .forms import (
 from .journal import journaliser
 from .middleware import vue_etape_connexion, vue_publique
 from .models import EntreeJournal, EvenementSecurite
+from .retention import durees_conservation
 
 CLE_SUIVANT = "portail_connexion_suivant"
 CLE_CODES_A_AFFICHER = "portail_codes_secours_a_afficher"
@@ -377,10 +378,7 @@ def security_txt(request):
 @vue_publique
 def donnees_personnelles(request):
     """The processing register as edited by superviseurs, with the retention in force."""
-    contexte = {
-        "registre": registre_traitement(),
-        "conservation_mois": settings.DEMANDES_CONSERVATION_MOIS,
-    }
+    contexte = {"registre": registre_traitement(), "durees": durees_conservation()}
     return render(request, "portail/pages/donnees_personnelles.html", contexte)
 
 

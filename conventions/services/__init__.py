@@ -28,6 +28,7 @@ from .invitations import (
     invitation_creer,
     invitation_trouver,
 )
+from .retention import demandes_adhesion_anonymiser, invitations_purger, retention_appliquer
 
 __all__ = [
     "DUREE_INVITATION",
@@ -44,6 +45,7 @@ __all__ = [
     "conventions_echues_expirer",
     "conventions_rappels_envoyer",
     "demande_adhesion_enregistrer",
+    "demandes_adhesion_anonymiser",
     "demande_adhesion_limite_atteinte",
     "demande_adhesion_traiter",
     "empreinte_jeton",
@@ -51,4 +53,6 @@ __all__ = [
     "invitation_accepter",
     "invitation_creer",
     "invitation_trouver",
+    "invitations_purger",
+    "retention_appliquer",
 ]

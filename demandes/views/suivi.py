@@ -81,6 +81,9 @@ def _page_demande(
         ),
         "pieces": pieces,
         "telephone": settings.DEMANDES_TELEPHONE_TRES_URGENT,
+        "cloture_sans_suite_le": (
+            services.cloture_sans_suite_prevue_le(demande) if demande.ouverte else None
+        ),
     }
     return render(request, "demandes/detail.html", contexte, status=status)
 

@@ -269,6 +269,7 @@ class InscriptionsSessionView(
         inscription = get_object_or_404(
             Inscription.objects.select_related("agent"),
             session=self.session,
+            agent__isnull=False,
             pk=int(valeur) if valeur.isdigit() else 0,
         )
         try:

@@ -132,3 +132,28 @@ def test_preavis_15_jours_avant_une_seule_fois(
         assert demande.reference in courriel.subject
         assert "anonymisée" in courriel.subject
     assert Demande.objects.get(pk=demande.pk).anonymisee_le is None
+
+
+def test_fichiers_deposes_sans_envoi_purges_apres_le_reglage(agent_a, settings):
+    settings.DEMANDES_PIECES_ORPHELINES_HEURES = 24
+    pieces = {}
+    for heures in (25, 23):
+        with time_machine.travel(timezone.now() - timedelta(hours=heures), tick=False):
+            pieces[heures] = services.piece_deposer(fichier=fichier(), utilisateur=agent_a)
+    assert tasks.pieces_orphelines_purger() == 1
+    assert list(PieceJointe.objects.values_list("pk", flat=True)) == [pieces[23].pk]
+    assert not default_storage.exists(pieces[25].fichier.name)
+    assert default_storage.exists(pieces[23].fichier.name)
+    settings.DEMANDES_PIECES_ORPHELINES_HEURES = 12
+    assert tasks.pieces_orphelines_purger() == 1
+
+
+def test_un_fichier_joint_a_un_message_n_est_pas_orphelin(demande_a, settings):
+    settings.DEMANDES_PIECES_ORPHELINES_HEURES = 1
+    with time_machine.travel(timezone.now() - timedelta(days=3), tick=False):
+        piece = services.piece_deposer(fichier=fichier(), utilisateur=demande_a.auteur)
+        services.message_partenaire_envoyer(
+            demande=demande_a, auteur=demande_a.auteur, corps="Ci-joint.", pieces=[piece]
+        )
+    assert tasks.pieces_orphelines_purger() == 0
+    assert PieceJointe.objects.filter(pk=piece.pk).exists()

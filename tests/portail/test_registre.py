@@ -36,8 +36,9 @@ def test_page_publique_par_defaut_sur_une_base_vide(client, settings):
     for titre in ("Finalités du traitement", "Données traitées", "Destinataires"):
         assert titre in contenu
     assert "dpo@cpam-exemple.fr" in contenu and "à remplacer" in contenu
-    assert "NIR" in contenu and "Journal des accès : 12 mois." in contenu
-    assert "actuellement appliquée : 18 mois." in contenu
+    assert "NIR" in contenu
+    assert '<th scope="row">Journal des accès</th><td>365 jours</td>' in contenu
+    assert "anonymisées 18 mois après la clôture de la demande" in contenu
     assert RegistreTraitement.objects.count() == 1
 
 
