@@ -29,7 +29,7 @@ def texte_par_defaut_remplacer(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portail', '0004_protection_donnees'),
+        ('portail', '0007_fuseau_unique_back_office'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('demandes', '0005_index_boite'),
+        ('demandes', '0006_nir_valide'),
     ]
 
     operations = [
