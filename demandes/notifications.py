@@ -233,21 +233,22 @@ def _cote_partenaire_et_cpam(demande: Demande) -> list:
 def preavis_cloture(demande: Demande, *, date) -> None:
     """Before an open demande without activity is closed "sans suite" (reference and date only:
     the e-mail carries no personal data)."""
+    le = date_courte(date)
     if demande.statut == Demande.Statut.EN_ATTENTE:
         texte = (
             "La CPAM attend toujours les informations complémentaires demandées sur cette "
-            f"demande. Sans réponse de votre part, elle sera clôturée le {date:%d/%m/%Y}."
+            f"demande. Sans réponse de votre part, elle sera clôturée le {le}."
         )
     else:
         texte = (
             "Aucun message n'a été échangé depuis longtemps sur cette demande. Sans nouveau "
-            f"message, elle sera clôturée le {date:%d/%m/%Y}."
+            f"message, elle sera clôturée le {le}."
         )
     for destinataires, lien in _cote_partenaire_et_cpam(demande):
         _prevenir(
             destinataires,
             demande,
-            avis=f"{demande.reference} sera clôturée le {date:%d/%m/%Y} sans nouveau message",
+            avis=f"{demande.reference} sera clôturée le {le} sans nouveau message",
             sujet="Demande bientôt clôturée",
             corps=texte,
             lien=lien,

@@ -96,7 +96,7 @@ def preavis_cloture_envoyer(*, instant=None) -> int:
                 "auteur", "partenaire", "expert__utilisateur", "equipe"
             ).get(pk=pk)
             date = services.cloture_sans_suite_prevue_le(demande)
-            notifications.preavis_cloture(demande, date=timezone.localtime(date))
+            notifications.preavis_cloture(demande, date=date)
             envoyes += 1
     return envoyes
 
