@@ -465,5 +465,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Wagtail's index and reference updates, one line per saved object otherwise.
         "django_tasks": {"level": "WARNING"},
+        # A refused PDF is explained to the person; pypdf's warnings on it are noise.
+        "pypdf": {"level": "ERROR"},
     },
 }
