@@ -22,6 +22,8 @@ PUBLIQUES = {
     "/donnees-personnelles/",
     "/accessibilite/",
     "/sante/",
+    "/securite/",
+    "/.well-known/security.txt",
     "/invitation/x/",
     "/devenir-partenaire/",
     "/devenir-partenaire/merci/",
