@@ -12,6 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from .scripts_admin import scripts_wagtail_marquer
+
 CLE_DEBUT_SESSION = "portail_connexion_debut"
 
 
@@ -78,16 +80,29 @@ class DoubleAuthentificationMiddleware:
 
 
 class PolitiqueScriptsAdministrationMiddleware:
-    """Wagtail's editor still writes a few inline scripts (the date and time pickers of page
-    forms); the strict script policy of the portal would block them. Inline scripts are
-    allowed in the back-office only (reached by CPAM staff with two factors), never on the
-    partner and public pages."""
+    """The back-office keeps the portal's script policy (`script-src 'self'`, no
+    'unsafe-inline'); only the inline scripts that Wagtail itself writes into an admin page,
+    recognised by their exact shape, run, through the response's nonce (see
+    `portail.scripts_admin`). Partner and public pages never get a nonce."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/admin/"):
-            response._csp_update = {"script-src": ["'unsafe-inline'"]}
+        if (
+            request.path.startswith("/admin/")
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and b"<script>" in response.content
+        ):
+            nonce = str(request.csp_nonce)
+            html, marques = scripts_wagtail_marquer(
+                html=response.content.decode(response.charset), nonce=nonce
+            )
+            if marques:
+                response.content = html.encode(response.charset)
+                if response.has_header("Content-Length"):
+                    response["Content-Length"] = str(len(response.content))
+                response._csp_update = {"script-src": [f"'nonce-{nonce}'"]}
         return response
