@@ -160,3 +160,15 @@ def test_un_script_glisse_dans_une_page_de_l_administration_ne_s_execute_pas(
     assert expert.evaluate("window.injecte") is None
     assert any("script-src" in v for v in violations_csp), violations_csp
     violations_csp.clear()
+
+
+def test_le_panneau_en_ligne_garde_ses_scripts_pour_chaque_enfant_ajoute(connecter):
+    """The workflow editor's inline panel copies its empty form, inline script included, for
+    each task added: the copy (its own index, so its own text) runs through the nonce it keeps,
+    and its task chooser opens."""
+    cpam = connecter(UtilisateurFactory(is_superuser=True))
+    cpam.goto("/admin/workflows/add/")
+    cpam.locator("#id_workflow_tasks-ADD").click()
+    cpam.locator("#id_workflow_tasks-0-task-chooser [data-chooser-action-choose]").click()
+    expect(cpam.locator(".modal-dialog")).to_be_visible()
+    capturer(cpam, "csp-flux-de-travail-tache")
