@@ -83,16 +83,28 @@ class PolitiqueScriptsAdministrationMiddleware:
     """The back-office keeps the portal's script policy (`script-src 'self'`, no
     'unsafe-inline'); only the inline scripts that Wagtail itself writes into an admin page,
     recognised by their exact shape, run, through the response's nonce (see
-    `portail.scripts_admin`). Partner and public pages never get a nonce."""
+    `portail.scripts_admin`). Partner and public pages never get a nonce.
+
+    Framing stays refused (`frame-ancestors 'none'`) except for the admin responses that Wagtail
+    itself marks `X-Frame-Options: SAMEORIGIN`: its previews, shown in the editor's side panel,
+    which the back-office may frame (`frame-ancestors 'self'`), no other site."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        if not request.path.startswith("/admin/"):
+            return response
+        if response.get("X-Frame-Options") == "SAMEORIGIN":
+            # Wagtail renders a preview by passing a request for the page's own address through
+            # the whole middleware chain, so the preview arrives with the page's policy (framing
+            # refused); the policy is written again, for the preview's place in the editor.
+            if "Content-Security-Policy" in response:
+                del response["Content-Security-Policy"]
+            response._csp_replace = {"frame-ancestors": ["'self'"]}
         if (
-            request.path.startswith("/admin/")
-            and not response.streaming
+            not response.streaming
             and response.get("Content-Type", "").startswith("text/html")
             and b"<script>" in response.content
         ):

@@ -89,6 +89,15 @@ def test_editeur_redige_une_flash_info_date_texte_riche_et_blocs(connecter, inde
     _choisir_une_date(cms, cms.locator("#id_go_live_at"), "20")
     expect(cms.locator("#id_go_live_at")).to_have_value(re.compile(r"-20 \d{2}:\d{2}$"))
     capturer(cms, "csp-editeur-parametres")
+    cms.keyboard.press("Escape")
+
+    # The preview panel frames the page (allowed from the back-office only).
+    cms.locator("[data-side-panel-toggle=preview]").click()
+    # Wagtail loads the preview in a second iframe, then swaps it for the first one.
+    expect(cms.locator("[data-side-panel=preview] iframe")).to_have_count(1)
+    apercu = cms.frame_locator("#w-preview-iframe")
+    expect(apercu.get_by_role("heading", level=1)).to_have_text("Fermeture de l'accueil de Blois")
+    capturer(cms, "csp-editeur-apercu")
 
     # Wagtail's dashboard and its search.
     cms.goto("/admin/")

@@ -215,6 +215,26 @@ def test_l_administration_refuse_les_scripts_en_ligne_sans_nonce(client):
     assert script_src(client.get("/admin/")) == ["'self'"]
 
 
+def _directive(response, nom: str) -> str:
+    politique = response["Content-Security-Policy"]
+    return next(d.strip() for d in politique.split(";") if d.strip().startswith(f"{nom} "))
+
+
+@pytest.mark.django_db
+def test_seul_l_apercu_de_wagtail_peut_etre_encadre_et_par_l_administration_seule(client):
+    """The editor's preview panel frames the preview: allowed from the back-office itself
+    (Wagtail marks the preview SAMEORIGIN), never from another site, and nothing else."""
+    accueil = HomePage.objects.get()
+    connecter_verifie(client, UtilisateurFactory(is_superuser=True))
+    apercu = client.get(f"/admin/pages/{accueil.pk}/edit/preview/")
+    assert apercu["X-Frame-Options"] == "SAMEORIGIN"
+    assert _directive(apercu, "frame-ancestors") == "frame-ancestors 'self'"
+    for adresse in (f"/admin/pages/{accueil.pk}/edit/", "/admin/", "/"):
+        response = client.get(adresse)
+        assert response["X-Frame-Options"] == "DENY", adresse
+        assert _directive(response, "frame-ancestors") == "frame-ancestors 'none'", adresse
+
+
 @pytest.mark.django_db
 def test_pages_partenaires_et_publiques_en_script_src_self_seul(client, agent_a):
     for adresse in ("/", "/connexion/", "/devenir-partenaire/", "/mentions-legales/"):
