@@ -14,6 +14,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
+from .scripts_admin import scripts_wagtail_marquer
+
 CLE_DEBUT_SESSION = "portail_connexion_debut"
 
 
@@ -123,16 +125,41 @@ class DoubleAuthentificationMiddleware:
 
 
 class PolitiqueScriptsAdministrationMiddleware:
-    """Wagtail's editor still writes a few inline scripts (the date and time pickers of page
-    forms); the strict script policy of the portal would block them. Inline scripts are
-    allowed in the back-office only (reached by CPAM staff with two factors), never on the
-    partner and public pages."""
+    """The back-office keeps the portal's script policy (`script-src 'self'`, no
+    'unsafe-inline'); only the inline scripts that Wagtail itself writes into an admin page,
+    recognised by their exact shape, run, through the response's nonce (see
+    `portail.scripts_admin`). Partner and public pages never get a nonce.
+
+    Framing stays refused (`frame-ancestors 'none'`) except for the admin responses that Wagtail
+    itself marks `X-Frame-Options: SAMEORIGIN`: its previews, shown in the editor's side panel,
+    which the back-office may frame (`frame-ancestors 'self'`), no other site."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/admin/"):
-            response._csp_update = {"script-src": ["'unsafe-inline'"]}
+        if not request.path.startswith("/admin/"):
+            return response
+        if response.get("X-Frame-Options") == "SAMEORIGIN":
+            # Wagtail renders a preview by passing a request for the page's own address through
+            # the whole middleware chain, so the preview arrives with the page's policy (framing
+            # refused); the policy is written again, for the preview's place in the editor.
+            if "Content-Security-Policy" in response:
+                del response["Content-Security-Policy"]
+            response._csp_replace = {"frame-ancestors": ["'self'"]}
+        if (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and b"<script>" in response.content
+        ):
+            nonce = str(request.csp_nonce)
+            html, marques = scripts_wagtail_marquer(
+                html=response.content.decode(response.charset), nonce=nonce
+            )
+            if marques:
+                response.content = html.encode(response.charset)
+                if response.has_header("Content-Length"):
+                    response["Content-Length"] = str(len(response.content))
+                response._csp_update = {"script-src": [f"'nonce-{nonce}'"]}
         return response

@@ -418,7 +418,9 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["phone"]
 # No Gravatar: the admin must not call a third-party service with users' e-mail hashes.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# Content Security Policy: every asset is served by the portal itself.
+# Content Security Policy: every asset is served by the portal itself. No inline script runs;
+# in the back-office only, Wagtail's own inline initialisers get the response's nonce
+# (portail/scripts_admin.py, through PolitiqueScriptsAdministrationMiddleware).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -115,6 +115,78 @@ def client_agent(client, agent):
     return connecter_verifie(client, agent)
 
 
+# Browser (Playwright driving Debian's chromium) -------------------------------------------------
+
+ARGUMENTS_CHROMIUM = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+#: CSP violations reported by the browser during the running test (checked after it).
+VIOLATIONS_CSP: list[str] = []
+
+# Run before any script of each page: every refusal of the policy becomes a console message.
+SIGNALER_VIOLATIONS_CSP = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`Content Security Policy: ${e.effectiveDirective} refuse ${e.blockedURI}`
+    + ` (${e.sourceFile}:${e.lineNumber}) ${e.sample}`);
+});
+"""
+
+
+def surveiller_csp(contexte) -> None:
+    """Every page of this browser context reports its CSP violations into `VIOLATIONS_CSP`,
+    whether Chromium logs them itself or the page's `securitypolicyviolation` event does."""
+    contexte.add_init_script(script=SIGNALER_VIOLATIONS_CSP)
+
+    def noter(message):
+        if "Content Security Policy" in message.text:
+            page = message.page.url if message.page else "?"
+            VIOLATIONS_CSP.append(f"{page} : {message.text}")
+
+    contexte.on("console", noter)
+
+
+def lancer_chromium(playwright):
+    """Headless Debian chromium whose every context is watched for CSP violations."""
+    navigateur = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=ARGUMENTS_CHROMIUM
+    )
+    nouveau_contexte = navigateur.new_context
+
+    def new_context(**options):
+        contexte = nouveau_contexte(**options)
+        surveiller_csp(contexte)
+        return contexte
+
+    navigateur.new_context = new_context
+    return navigateur
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A browser test fails when a page it visited refused a script, style or resource of its
+    own under the CSP (a blocked script is a broken screen); a test that provokes a violation on
+    purpose reads and empties `violations_csp`."""
+    VIOLATIONS_CSP.clear()
+    resultat = yield
+    violations, VIOLATIONS_CSP[:] = list(VIOLATIONS_CSP), []
+    assert violations == [], "Violations de la politique de sécurité du contenu :\n" + "\n".join(
+        violations
+    )
+    return resultat
+
+
+@pytest.fixture
+def violations_csp():
+    """The CSP violations reported so far in this test (empty it after checking them)."""
+    return VIOLATIONS_CSP
+
+
 @pytest.fixture
 def navigateur():
     """A headless Debian chromium driven by Playwright; skipped with a reason where absent."""
@@ -124,18 +196,7 @@ def navigateur():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        navigateur = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        navigateur = lancer_chromium(p)
         yield navigateur
         navigateur.close()
 

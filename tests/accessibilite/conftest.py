@@ -25,7 +25,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from portail.celery import app as celery_app
-from tests.conftest import CHROMIUM, connecter_verifie
+from tests.conftest import CHROMIUM, connecter_verifie, lancer_chromium
 
 # The demande module's actors (routing rule, experts), for the keyboard journey.
 from tests.demandes.conftest import equipe, regle_generale, suppleant, titulaire  # noqa: F401
@@ -44,15 +44,6 @@ OPTIONS_AXE = {
 }
 IMPACTS_BLOQUANTS = {"serious", "critical"}
 
-ARGUMENTS_CHROMIUM = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
@@ -63,12 +54,6 @@ def pytest_collection_modifyitems(items):
     if scans:
         autres = [item for item in items if "portail_demo" not in item.fixturenames]
         items[:] = autres + scans
-
-
-def lancer_chromium(playwright):
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=ARGUMENTS_CHROMIUM
-    )
 
 
 def cookie_de_session(utilisateur, url):

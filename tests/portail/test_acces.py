@@ -157,16 +157,6 @@ def test_en_tetes_de_securite(client):
     assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
 
 
-def test_scripts_en_ligne_permis_seulement_dans_l_administration(client):
-    """Wagtail's page editor writes its date pickers inline: allowed under /admin/ only."""
-    admin = client.get("/admin/login/")
-    script = admin["Content-Security-Policy"].split("script-src")[1].split(";")[0]
-    assert "'unsafe-inline'" in script
-    for chemin in ("/", "/connexion/", "/demandes/"):
-        politique = client.get(chemin)["Content-Security-Policy"]
-        assert "'unsafe-inline'" not in politique.split("script-src")[1].split(";")[0]
-
-
 def test_l_administration_n_appelle_aucun_service_tiers(client, superviseur):
     connecter_verifie(client, superviseur)
     contenu = texte(client.get("/admin/"))
