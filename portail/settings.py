@@ -125,18 +125,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 #: Seconds a SQLite connection waits for another writer before "database is locked".
 SQLITE_ATTENTE_VERROU = 20
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": SQLITE_ATTENTE_VERROU,
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Two writers at once (the editor's autosave racing "Publier", two agents, a task): the WAL
     # journal lets readers go on while one writes; IMMEDIATE transactions take the write lock at
     # BEGIN, so a transaction that reads then writes waits its turn (busy timeout) instead of
     # failing at once with "database is locked" when another one wrote in between.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": SQLITE_ATTENTE_VERROU,
-        }
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts.

@@ -227,6 +227,20 @@ def en_parallele(fonction, arguments) -> list[Exception]:
     return erreurs
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The in-memory SQLite test database is in shared-cache mode, where a second connection
+    meets a writer's lock as SQLITE_LOCKED ("database table is locked"), which no busy timeout
+    waits for: with IMMEDIATE transactions, a test's own open transaction would lock out the
+    thread of a live server that writes a session. The test database therefore opens its
+    transactions as SQLite does by default; the SQLite FILE of `base_sqlite_fichier` gets every
+    option of the settings, as db.sqlite3 does."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        settings.DATABASES["default"]["OPTIONS"].pop("transaction_mode", None)
+
+
 @pytest.fixture
 def base_sqlite_fichier(transactional_db, tmp_path):
     """The test database copied to a SQLite FILE, used by every thread until the test ends.
@@ -234,6 +248,7 @@ def base_sqlite_fichier(transactional_db, tmp_path):
     The in-memory test database is one connection shared by every thread, so it never meets a
     second writer; a file gives each thread its own connection, as `runserver` does with
     db.sqlite3, with the OPTIONS of `portail/settings.py`. Skipped on PostgreSQL."""
+    from django.conf import settings
     from django.db import connections
 
     memoire = connections["default"]
@@ -245,7 +260,11 @@ def base_sqlite_fichier(transactional_db, tmp_path):
     copie = sqlite3.connect(fichier)
     memoire.connection.backup(copie)
     copie.close()
-    reglages = {**reglages_memoire, "NAME": str(fichier)}
+    reglages = {
+        **reglages_memoire,
+        "NAME": str(fichier),
+        "OPTIONS": {**reglages_memoire["OPTIONS"], **settings.SQLITE_OPTIONS},
+    }
     connections.settings["default"] = reglages
     connections["default"] = memoire.__class__(reglages, "default")
     yield fichier
