@@ -21,7 +21,13 @@ def pdf_simple(lignes: list[str]) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(flux) + flux + b"\nendstream",
     ]
-    document = bytearray(b"%PDF-1.4\n")
+    return pdf_objets(objets)
+
+
+def pdf_objets(objets: list[bytes], version: bytes = b"1.4") -> bytes:
+    """A PDF file made of these objects (numbered from 1; object 1 is the catalogue), with its
+    cross-reference table and trailer."""
+    document = bytearray(b"%PDF-" + version + b"\n")
     positions = []
     for numero, objet in enumerate(objets, start=1):
         positions.append(len(document))
