@@ -77,7 +77,7 @@ def script_wagtail_reconnu(texte: str) -> bool:
         )
     panneau = PANNEAU.fullmatch(texte)
     if panneau and panneau["panneau"] in PANNEAUX_AUTORISES:
-        # escapejs output: a JavaScript string of \uXXXX escapes, which JSON reads the same way.
+        # escapejs output: a JavaScript string of \u escapes, which JSON reads the same way.
         options = _donnees(f'"{panneau["options"]}"')
         return isinstance(options, str) and isinstance(_donnees(options), dict)
     return False
