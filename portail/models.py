@@ -194,7 +194,7 @@ class JournalQuerySet(models.QuerySet):
 
 class EntreeJournal(models.Model):
     """Who did what on a demande, its files or personal data, and on accounts — when (UTC) and
-    from where. Never a secret nor the text of a message. Append-only; kept 12 months."""
+    from where. Never a secret nor the text of a message. Append-only; kept JOURNAL_CONSERVATION_JOURS."""
 
     class Action(models.TextChoices):
         CONSULTATION = "consultation", _("Consultation")

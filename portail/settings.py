@@ -359,6 +359,14 @@ DEMANDES_TAILLE_MAX_FICHIER = 10 * 1024 * 1024
 # shown on the "Données personnelles" page from these values (portail/retention.py).
 # Access journal (CNIL: 6 months to 1 year for access traces).
 JOURNAL_CONSERVATION_JOURS = env.int("JOURNAL_CONSERVATION_JOURS", default=365)
+# Never shorter: on PostgreSQL the journal's trigger refuses to delete a younger row
+# (portail/migrations/0009_journal_purge_bornee.py).
+JOURNAL_CONSERVATION_MIN_JOURS = 180
+if JOURNAL_CONSERVATION_JOURS < JOURNAL_CONSERVATION_MIN_JOURS:
+    raise ImproperlyConfigured(
+        f"JOURNAL_CONSERVATION_JOURS ne peut pas être inférieure à {JOURNAL_CONSERVATION_MIN_JOURS}"
+        " jours (traces d'accès, recommandation de la CNIL)."
+    )
 # Security events of an account (second factor, password changes): same span as the journal.
 EVENEMENTS_SECURITE_CONSERVATION_JOURS = env.int(
     "EVENEMENTS_SECURITE_CONSERVATION_JOURS", default=365

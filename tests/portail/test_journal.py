@@ -1,6 +1,10 @@
 """The access journal: account events journalled, append-only, purged after 12 months."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -120,14 +124,52 @@ def test_sql_brut_ne_modifie_ni_ne_supprime_une_entree(agent, requete):
 @en_postgresql
 def test_drapeau_de_purge_hors_fonction_sans_effet_apres_la_transaction(agent):
     """The flag the purge function sets is local to its transaction: it does not leak."""
-    entree = EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION)
-    with time_machine.travel(timezone.now() + timedelta(days=400)):
-        tasks.journal_purger()
+    with time_machine.travel(timezone.now() - timedelta(days=400)):
+        ancienne = EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION)
+    tasks.journal_purger()
 
-    assert not EntreeJournal.objects.filter(pk=entree.pk).exists()
+    assert not EntreeJournal.objects.filter(pk=ancienne.pk).exists()
     autre = EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION)
     with pytest.raises(DatabaseError, match="ajout seul"):
         _sql("DELETE FROM portail_entreejournal WHERE id = %s", [autre.pk])
+
+
+@en_postgresql
+def test_drapeau_pose_a_la_main_ne_supprime_pas_une_entree_recente(agent):
+    """Any session may set the purge's flag itself: a row younger than the floor (180 days)
+    still cannot be deleted, nor by the purge function asked for everything."""
+    recente = EntreeJournal.objects.create(utilisateur=agent, action=Action.CONNEXION)
+
+    with pytest.raises(DatabaseError, match="ajout seul"):
+        with transaction.atomic(), connection.cursor() as curseur:
+            curseur.execute("SELECT set_config('portail.journal_purge', 'oui', true)")
+            curseur.execute("DELETE FROM portail_entreejournal WHERE id = %s", [recente.pk])
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT portail_journal_purger('infinity')")
+
+    assert EntreeJournal.objects.filter(pk=recente.pk).exists()
+
+
+@en_postgresql
+def test_la_fonction_de_purge_n_est_pas_ouverte_a_tous():
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "SELECT has_function_privilege('public', 'portail_journal_purger(timestamptz)',"
+            " 'EXECUTE')"
+        )
+        assert curseur.fetchone()[0] is False
+
+
+def test_duree_du_journal_jamais_sous_le_plancher():
+    resultat = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", "import portail.settings"],
+        env={**os.environ, "JOURNAL_CONSERVATION_JOURS": "90"},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+    )
+    assert resultat.returncode != 0
+    assert "ne peut pas être inférieure à 180 jours" in resultat.stderr
 
 
 @en_postgresql

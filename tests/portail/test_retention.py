@@ -103,10 +103,10 @@ def test_tentatives_de_connexion_purgees_apres_leur_duree(settings):
 
 
 def test_journal_purge_selon_son_reglage(settings):
-    settings.JOURNAL_CONSERVATION_JOURS = 90
-    with time_machine.travel(_il_y_a(91), tick=False):
+    settings.JOURNAL_CONSERVATION_JOURS = 200
+    with time_machine.travel(_il_y_a(201), tick=False):
         EntreeJournal.objects.create(action=EntreeJournal.Action.CONSULTATION, reference="D-1")
-    with time_machine.travel(_il_y_a(89), tick=False):
+    with time_machine.travel(_il_y_a(199), tick=False):
         EntreeJournal.objects.create(action=EntreeJournal.Action.CONSULTATION, reference="D-2")
     assert tasks.journal_purger() == 1
     assert list(EntreeJournal.objects.values_list("reference", flat=True)) == ["D-2"]
