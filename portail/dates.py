@@ -1,7 +1,7 @@
 """Dates and times as the portal writes them for people: in Paris time, in French.
 
 Every e-mail, export, PDF and calendar text says its dates through these functions (templates
-through the filters of `portail.templatetags.dates`). The database hands back datetimes in UTC,
+through the filters of `portail.templatetags.dates_paris`). The database gives datetimes in UTC,
 and Django converts them only where asked, to the *active* time zone: `f"{instant:%H:%M}"` on a
 stored value writes UTC, and inside the Wagtail admin the active zone is the one each user chose
 in their preferences, so an e-mail or a PDF produced by a back-office action would follow it.

@@ -182,9 +182,9 @@ class JournalQuerySet(models.QuerySet):
         raise PermissionError("Le journal des accès ne se supprime que par la purge.")
 
     def purger_avant(self, limite) -> int:
-        """The only removal: rows older than the retention period (12 months). On PostgreSQL a
-        trigger refuses any other delete; the purge goes through the one database function it
-        lets through (migration 0005)."""
+        """The only removal: rows older than the retention period (JOURNAL_CONSERVATION_JOURS).
+        On PostgreSQL a trigger refuses any other delete; the purge goes through the one
+        database function it lets through (migrations 0005 and 0009)."""
         if connection.vendor == "postgresql":
             with connection.cursor() as curseur:
                 curseur.execute("SELECT portail_journal_purger(%s)", [limite])
@@ -194,7 +194,8 @@ class JournalQuerySet(models.QuerySet):
 
 class EntreeJournal(models.Model):
     """Who did what on a demande, its files or personal data, and on accounts — when (UTC) and
-    from where. Never a secret nor the text of a message. Append-only; kept JOURNAL_CONSERVATION_JOURS."""
+    from where. Never a secret nor the text of a message. Append-only; kept
+    JOURNAL_CONSERVATION_JOURS days."""
 
     class Action(models.TextChoices):
         CONSULTATION = "consultation", _("Consultation")
