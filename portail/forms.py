@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .services import courriel_programmer, second_facteur_verifier
+from .verrouillage import message_echec_connexion, message_echec_reconfirmation
 
 ERREURS_EMAIL = {
     "required": _("Saisissez votre adresse e-mail."),
@@ -28,12 +29,12 @@ class ConnexionForm(auth_forms.AuthenticationForm):
     )
 
     error_messages = {
-        "invalid_login": _(
-            "Adresse e-mail ou mot de passe incorrect. Vérifiez votre saisie ; après 5 échecs, "
-            "la connexion à ce compte depuis ce poste est bloquée pendant 15 minutes."
-        ),
         "inactive": _("Ce compte est désactivé. Adressez-vous au référent de votre structure."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages = {**self.error_messages, "invalid_login": message_echec_connexion()}
 
 
 class CodeForm(forms.Form):
@@ -120,10 +121,7 @@ class ReauthentificationForm(CodeForm):
             self.verrouille = bool(getattr(self.request, "axes_locked_out", False))
             self.add_error(
                 "password",
-                _(
-                    "Mot de passe incorrect. Après 5 échecs, ici ou à la connexion, l'accès à ce "
-                    "compte depuis ce poste est bloqué pendant 15 minutes."
-                ),
+                message_echec_reconfirmation(),
             )
             return donnees
         try:

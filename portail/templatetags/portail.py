@@ -2,6 +2,8 @@
 
 from django import template
 
+from portail.verrouillage import regles_connexion as _regles_connexion
+
 register = template.Library()
 
 
@@ -18,3 +20,9 @@ def champ_accessible(champ):
     if champ.errors:
         attrs["aria-invalid"] = "true"
     return champ.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def regles_connexion():
+    """The lockout and session numbers, from the settings that enforce them."""
+    return _regles_connexion()
