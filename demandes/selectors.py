@@ -15,8 +15,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from conventions.models import Adhesion, Service
-from conventions.selectors import acces_portail, est_personnel_cpam, groupes_de
+from conventions.selectors import acces_portail
 from portail import roles
+from portail.roles import a_un_role, est_personnel_cpam
 
 from .models import Avis, Categorie, DecisionRoutage, Demande, Expert, Message, PieceJointe
 
@@ -104,8 +105,7 @@ def expert_de(utilisateur) -> Expert | None:
 
 def voit_toutes_les_demandes(utilisateur) -> bool:
     return utilisateur.is_superuser or (
-        est_personnel_cpam(utilisateur)
-        and any(g.name == roles.SUPERVISEUR_CPAM for g in groupes_de(utilisateur))
+        est_personnel_cpam(utilisateur) and a_un_role(utilisateur, [roles.SUPERVISEUR_CPAM])
     )
 
 
@@ -285,8 +285,8 @@ def acces_messagerie_cpam(utilisateur) -> bool:
     """Who works the demandes in the back-office: experts and superviseurs (by role)."""
     if not est_personnel_cpam(utilisateur):
         return False
-    return utilisateur.is_superuser or any(
-        g.name in (roles.EXPERT_CPAM, roles.SUPERVISEUR_CPAM) for g in utilisateur.groups.all()
+    return utilisateur.is_superuser or a_un_role(
+        utilisateur, [roles.EXPERT_CPAM, roles.SUPERVISEUR_CPAM]
     )
 
 

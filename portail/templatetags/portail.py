@@ -1,6 +1,8 @@
-"""Template helpers for accessible forms."""
+"""Template helpers: accessible forms, the link to the back-office."""
 
 from django import template
+
+from portail import roles
 
 register = template.Library()
 
@@ -18,3 +20,11 @@ def champ_accessible(champ):
     if champ.errors:
         attrs["aria-invalid"] = "true"
     return champ.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def espace_cpam(context):
+    """The back-office workspace of the person viewing the page, "" when they are not CPAM
+    staff: partners never get a link to the back-office."""
+    utilisateur = context.get("user")
+    return (utilisateur is not None and roles.espace_cpam(utilisateur)) or ""
