@@ -19,7 +19,7 @@ DELAI_RELECTURE = timedelta(days=365)
 def peut_voir_fiches_a_relire(utilisateur) -> bool:
     """Editors and superusers: the people who review the reference content."""
     return utilisateur.is_active and (
-        utilisateur.is_superuser or utilisateur.groups.filter(name=roles.EDITEUR).exists()
+        utilisateur.is_superuser or roles.a_un_role(utilisateur, [roles.EDITEUR])
     )
 
 

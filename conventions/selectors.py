@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
-from portail import roles
+from portail.roles import est_personnel_cpam
 
 from .models import Adhesion, Convention, Partenaire
 
@@ -91,21 +91,6 @@ class Acces:
     @property
     def explication(self):
         return Motif.EXPLICATIONS.get(self.motif, "")
-
-
-def est_personnel_cpam(utilisateur) -> bool:
-    if not utilisateur.is_authenticated or not utilisateur.is_active:
-        return False
-    if utilisateur.is_superuser:
-        return True
-    return any(groupe.name in roles.PERSONNEL_CPAM for groupe in groupes_de(utilisateur))
-
-
-def groupes_de(utilisateur):
-    # Cached on the user object, which lives for one request only.
-    if not hasattr(utilisateur, "_groupes_cache"):
-        utilisateur._groupes_cache = list(utilisateur.groups.all())
-    return utilisateur._groupes_cache
 
 
 def convention_en_vigueur_q(aujourdhui=None, prefixe: str = "") -> Q:

@@ -9,16 +9,19 @@ Visibility, the one rule every demande and file URL goes through (others get 404
 """
 
 import operator
+from datetime import datetime, time
 from functools import reduce
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from conventions.models import Adhesion, Service
-from conventions.selectors import acces_portail, est_personnel_cpam, groupes_de
+from conventions.selectors import acces_portail
 from portail import roles
+from portail.dates import PARIS
+from portail.roles import a_un_role, est_personnel_cpam
 
-from .models import Avis, Categorie, DecisionRoutage, Demande, Expert, Message, PieceJointe
+from .models import Absence, Avis, Categorie, DecisionRoutage, Demande, Expert, Message, PieceJointe
 
 Statut = Demande.Statut
 
@@ -104,8 +107,7 @@ def expert_de(utilisateur) -> Expert | None:
 
 def voit_toutes_les_demandes(utilisateur) -> bool:
     return utilisateur.is_superuser or (
-        est_personnel_cpam(utilisateur)
-        and any(g.name == roles.SUPERVISEUR_CPAM for g in groupes_de(utilisateur))
+        est_personnel_cpam(utilisateur) and a_un_role(utilisateur, [roles.SUPERVISEUR_CPAM])
     )
 
 
@@ -285,8 +287,8 @@ def acces_messagerie_cpam(utilisateur) -> bool:
     """Who works the demandes in the back-office: experts and superviseurs (by role)."""
     if not est_personnel_cpam(utilisateur):
         return False
-    return utilisateur.is_superuser or any(
-        g.name in (roles.EXPERT_CPAM, roles.SUPERVISEUR_CPAM) for g in utilisateur.groups.all()
+    return utilisateur.is_superuser or a_un_role(
+        utilisateur, [roles.EXPERT_CPAM, roles.SUPERVISEUR_CPAM]
     )
 
 
@@ -434,4 +436,51 @@ def demande_pour_ecran_partenaire(utilisateur, acces, reference: str) -> Demande
         )
         .filter(reference=reference)
         .first()
+    )
+
+
+# The back-office home --------------------------------------------------------------------------
+
+
+def resume_expert(utilisateur) -> dict[str, int] | None:
+    """The expert's day, on their own demandes (one query): due by tonight and not yet late,
+    late (the inbox's rule), awaiting the partner, with a new partner message. None when this
+    person is not an expert."""
+    expert = expert_de(utilisateur)
+    if expert is None:
+        return None
+    maintenant = timezone.now()
+    ce_soir = datetime.combine(timezone.localdate(maintenant), time.max, tzinfo=PARIS)
+    a_traiter = Q(repondue_le__isnull=True, statut__in=[Statut.NOUVELLE, Statut.EN_COURS])
+    return Demande.objects.filter(expert=expert, statut__in=Demande.OUVERTES).aggregate(
+        aujourdhui=Count(
+            "pk", filter=a_traiter & Q(echeance__gt=maintenant, echeance__lte=ce_soir)
+        ),
+        en_retard=Count("pk", filter=_en_retard_q(maintenant)),
+        en_attente=Count("pk", filter=Q(statut=Statut.EN_ATTENTE)),
+        nouveaux_messages=Count("pk", filter=Q(nouveau_pour_cpam=True)),
+    )
+
+
+def files_par_equipe(utilisateur) -> list[dict]:
+    """Open demandes of each team this person sees, with the late ones (one query)."""
+    return list(
+        demandes_visibles_cpam(utilisateur)
+        .filter(statut__in=Demande.OUVERTES)
+        .values("equipe__nom")
+        .annotate(ouvertes=Count("pk"), en_retard=Count("pk", filter=_en_retard_q(timezone.now())))
+        .order_by("equipe__nom")
+    )
+
+
+def absences_du_jour() -> list[Absence]:
+    """Absences covering part of today (Paris), with the expert and the substitute."""
+    aujourdhui = timezone.localdate()
+    return list(
+        Absence.objects.filter(
+            debut__lt=datetime.combine(aujourdhui, time.max, tzinfo=PARIS),
+            fin__gt=datetime.combine(aujourdhui, time.min, tzinfo=PARIS),
+        )
+        .select_related("expert__utilisateur", "suppleant__utilisateur")
+        .order_by("debut", "pk")
     )

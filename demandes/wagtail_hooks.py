@@ -16,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from conventions.back_office import PolitiqueModele
 
 from . import selectors
-from .back_office import boite, demande, referentiel
+from .back_office import accueil, boite, demande, referentiel
 from .models import Absence, Categorie, Equipe, Expert, RegleRoutage, ReponseType
 
 # The inbox and the demande screen ----------------------------------------------------------------
@@ -64,6 +64,11 @@ def menu_demandes():
     return MenuDemandes(
         _("Demandes"), reverse("demandes_admin:boite"), name="demandes", icon_name="mail", order=150
     )
+
+
+@hooks.register("construct_homepage_panels")
+def panneaux_accueil(request, panneaux):
+    accueil.panneaux_accueil(request, panneaux)
 
 
 # Reference data ----------------------------------------------------------------------------------

@@ -159,6 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "portail:connexion"
+# Partners land here; CPAM staff land on their workspace (portail.roles.espace_de).
 LOGIN_REDIRECT_URL = "portail:accueil"
 LOGOUT_REDIRECT_URL = "portail:accueil"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour

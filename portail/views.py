@@ -37,6 +37,7 @@ from .journal import journaliser
 from .middleware import vue_etape_connexion, vue_publique
 from .models import EntreeJournal, EvenementSecurite
 from .retention import durees_conservation
+from .roles import espace_de
 
 CLE_SUIVANT = "portail_connexion_suivant"
 CLE_CODES_A_AFFICHER = "portail_codes_secours_a_afficher"
@@ -78,9 +79,10 @@ class ConnexionView(auth_views.LoginView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.is_verified():
-            # Already logged in: home, not `next`, which may be a page this person may not
-            # open (the Wagtail admin for a partner) and would send them back here forever.
-            return redirect(settings.LOGIN_REDIRECT_URL)
+            # Already logged in: their workspace, not `next`, which may be a page this person
+            # may not open (the Wagtail admin for a partner) and would send them back here
+            # forever.
+            return redirect(espace_de(request.user))
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -98,8 +100,9 @@ class ConnexionView(auth_views.LoginView):
 
 
 def _apres_verification(request) -> HttpResponseRedirect:
+    # A safe `next` wins; otherwise each person lands on their own workspace.
     suivant = request.session.pop(CLE_SUIVANT, None)
-    return redirect(_url_sure(request, suivant, reverse(settings.LOGIN_REDIRECT_URL)))
+    return redirect(_url_sure(request, suivant, espace_de(request.user)))
 
 
 @vue_etape_connexion

@@ -3,7 +3,25 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_journal, admin_views
+from . import admin_journal, admin_views, roles
+
+# The way back to the partner portal, for a person who is also a partner's agent ---------------
+
+
+class MenuEspacePartenaire(MenuItem):
+    def is_shown(self, request):
+        return roles.a_un_role(request.user, roles.PARTENAIRES)
+
+
+@hooks.register("register_admin_menu_item")
+def menu_espace_partenaire():
+    return MenuEspacePartenaire(
+        _("Espace partenaire"),
+        reverse("portail:accueil"),
+        name="espace-partenaire",
+        icon_name="home",
+        order=20000,
+    )
 
 
 @hooks.register("register_admin_urls")

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conventions.models import Partenaire, Service
-from conventions.selectors import acces_portail, est_personnel_cpam, partenaires_geres
+from conventions.selectors import acces_portail, partenaires_geres
 from portail.dates import date_courte
+from portail.roles import est_personnel_cpam
 
 from ..models import EvenementInscription, Inscription, Session
 from . import courriels

@@ -1,7 +1,8 @@
-"""Template helpers for accessible forms."""
+"""Template helpers: accessible forms, the link to the back-office."""
 
 from django import template
 
+from portail import roles
 from portail.verrouillage import regles_connexion as _regles_connexion
 
 register = template.Library()
@@ -26,3 +27,11 @@ def champ_accessible(champ):
 def regles_connexion():
     """The lockout and session numbers, from the settings that enforce them."""
     return _regles_connexion()
+
+
+@register.simple_tag(takes_context=True)
+def espace_cpam(context):
+    """The back-office workspace of the person viewing the page, "" when they are not CPAM
+    staff: partners never get a link to the back-office."""
+    utilisateur = context.get("user")
+    return (utilisateur is not None and roles.espace_cpam(utilisateur)) or ""
