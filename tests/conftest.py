@@ -201,6 +201,101 @@ def navigateur():
         navigateur.close()
 
 
+class RequetesDuServeurDeTest:
+    """WSGI wrapper of pytest-django's live server: it counts the requests in flight, and on
+    the in-memory SQLite test database it serves them one at a time.
+
+    That database is ONE connection shared by the test and every request thread of the live
+    server; Django's transaction state (atomic blocks, savepoints, "needs rollback") lives on
+    it. Two requests at once (a page and its background fetch), or a request still running
+    when the test ends and the database is emptied, interleave their transactions: a request
+    then fails with "An error occurred in the current transaction", or the emptying is rolled
+    back and the next tests find the previous one's pages. The body is read inside the lock,
+    since a streamed response may still query the database."""
+
+    def __init__(self, application, en_serie: bool):
+        self.application = application
+        self.en_serie = threading.Lock() if en_serie else None
+        self.en_cours = 0
+        self.condition = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        from django.conf import settings
+
+        with self.condition:
+            self.en_cours += 1
+        try:
+            if self.en_serie is None or environ["PATH_INFO"].startswith(settings.STATIC_URL):
+                return list(self._corps(environ, start_response))
+            with self.en_serie:
+                return list(self._corps(environ, start_response))
+        finally:
+            with self.condition:
+                self.en_cours -= 1
+                self.condition.notify_all()
+
+    def _corps(self, environ, start_response):
+        resultat = self.application(environ, start_response)
+        try:
+            yield from resultat
+        finally:
+            if hasattr(resultat, "close"):
+                resultat.close()
+
+    def attendre_la_fin(self, delai: float = 30) -> bool:
+        """Wait until no request is in flight; False if one is still running after `delai`."""
+        with self.condition:
+            return self.condition.wait_for(lambda: self.en_cours == 0, timeout=delai)
+
+
+def requetes_du_serveur(serveur) -> RequetesDuServeurDeTest:
+    """Route the requests of a started pytest-django `LiveServer` through
+    `RequetesDuServeurDeTest` (once), and return that wrapper."""
+    httpd = serveur.thread.httpd
+    requetes = httpd.get_app()
+    if not isinstance(requetes, RequetesDuServeurDeTest):
+        en_serie = bool(serveur.thread.connections_override)
+        requetes = RequetesDuServeurDeTest(requetes, en_serie=en_serie)
+        httpd.set_app(requetes)
+    return requetes
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started only once the test database exists: started
+    before (a session fixture may come first), it would not share the in-memory database and
+    each request thread would open its own connection to it, which SQLite's shared cache turns
+    into "database table is locked" as soon as two of them write."""
+    requetes_du_serveur(live_server)
+    return live_server
+
+
+@pytest.fixture(autouse=True)
+def _serveur_de_test_sans_requete_en_cours(request):
+    """A test that uses the live server ends only once its last request has finished: this
+    fixture depends on `transactional_db`, so its teardown runs before the database is emptied
+    (the browser fixtures, set up after it, are closed before)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    requetes = requetes_du_serveur(request.getfixturevalue("live_server"))
+    yield
+    assert requetes.attendre_la_fin(), "une requête du serveur de test ne s'est pas terminée"
+    connexion_saine_apres_le_serveur(requetes)
+
+
+def connexion_saine_apres_le_serveur(requetes: RequetesDuServeurDeTest) -> None:
+    """Fail the test that left the shared connection in a broken transaction, and repair it
+    so that the following tests do not all fail with it."""
+    from django.db import connection
+
+    if requetes.en_serie is None or connection.in_atomic_block or not connection.needs_rollback:
+        return
+    connection.needs_rollback = False
+    pytest.fail("le serveur de test a laissé la connexion partagée dans une transaction cassée")
+
+
 def en_parallele(fonction, arguments) -> list[Exception]:
     """Run fonction(argument) in one thread each (its own database connection), all starting
     together; return the errors they raised."""

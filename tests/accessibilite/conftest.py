@@ -25,7 +25,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from portail.celery import app as celery_app
-from tests.conftest import CHROMIUM, connecter_verifie, lancer_chromium
+from tests.conftest import CHROMIUM, connecter_verifie, lancer_chromium, requetes_du_serveur
 
 # The demande module's actors (routing rule, experts), for the keyboard journey.
 from tests.demandes.conftest import equipe, regle_generale, suppleant, titulaire  # noqa: F401
@@ -209,6 +209,7 @@ def portail_demo(django_db_setup, django_db_blocker, tmp_path_factory):
             _collection_racine_assurer()
             call_command("seed_demo", "--force", stdout=StringIO())
             serveur = LiveServer("localhost")
+            requetes = requetes_du_serveur(serveur)
             cookies = {
                 email.split("@")[0]: cookie_de_session(
                     Utilisateur.objects.get(email=email), serveur.url
@@ -223,6 +224,7 @@ def portail_demo(django_db_setup, django_db_blocker, tmp_path_factory):
                 navigateur.close()
         finally:
             if serveur is not None:
+                requetes.attendre_la_fin()
                 serveur.stop()
             if _base_de_test():
                 call_command("flush", "--no-input")
