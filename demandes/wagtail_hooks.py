@@ -31,7 +31,12 @@ def urls_demandes():
         path(f"{reference}repondre/", demande.RepondreView.as_view(), name="repondre"),
         path(f"{reference}note/", demande.NoteView.as_view(), name="note"),
         path(f"{reference}information/", demande.InformationView.as_view(), name="information"),
-        path(f"{reference}resoudre/", demande.ResoudreView.as_view(), name="resoudre"),
+        path(
+            f"{reference}reponse-type/",
+            demande.InsererReponseTypeView.as_view(),
+            name="inserer_reponse_type",
+        ),
+        path(f"{reference}brouillon/", demande.BrouillonView.as_view(), name="brouillon"),
         path(f"{reference}reattribuer/", demande.ReattribuerView.as_view(), name="reattribuer"),
     ]
     return [path("demandes/", include((urls, "demandes_admin")))]
