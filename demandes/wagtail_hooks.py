@@ -161,12 +161,13 @@ class EquipeViewSet(MessagerieViewSet):
     list_display = [
         "nom",
         "email",
+        "telephone_tres_urgent",
         Column("nombre_experts", label=_("Experts actifs"), sort_key="nombre_experts"),
         Column("superviseurs", label=_("Superviseurs"), accessor=referentiel.superviseurs_affiches),
     ]
     search_fields = ["nom"]
     ordering = "nom"
-    inspect_view_fields = ["nom", "email", "superviseurs"]
+    inspect_view_fields = ["nom", "email", "telephone_tres_urgent", "superviseurs"]
 
     def get_form_class(self, for_update=False):
         return referentiel.EquipeForm
