@@ -25,7 +25,21 @@ function inserer(zoneTexte, texte, auCurseur) {
     zoneTexte.setSelectionRange(zoneTexte.value.length, zoneTexte.value.length);
     return;
   }
-  zoneTexte.setRangeText(texte, zoneTexte.selectionStart, zoneTexte.selectionEnd, "end");
+  // A paragraph of its own, as the server's insertion (a blank line around it).
+  const avant = actuel.slice(0, zoneTexte.selectionStart);
+  const apres = actuel.slice(zoneTexte.selectionEnd);
+  const debut = avant && !avant.endsWith("\n") ? "\n\n" : "";
+  const fin = apres && !apres.startsWith("\n") ? "\n\n" : "";
+  zoneTexte.setRangeText(
+    debut + texte + fin,
+    zoneTexte.selectionStart,
+    zoneTexte.selectionEnd,
+    "end",
+  );
+  zoneTexte.setSelectionRange(
+    zoneTexte.selectionEnd - fin.length,
+    zoneTexte.selectionEnd - fin.length,
+  );
 }
 
 function reponsesTypes(form, zoneTexte, annonce) {
@@ -126,7 +140,7 @@ function brouillon(form, zoneTexte, annonce) {
 
 document.querySelectorAll("form[data-reponse]").forEach((form) => {
   const zoneTexte = form.querySelector("textarea");
-  const annonce = form.querySelector("[data-annonce]");
+  const annonce = form.querySelector("[data-zone-annonce]");
   if (!zoneTexte) return;
   reponsesTypes(form, zoneTexte, annonce);
   brouillon(form, zoneTexte, annonce);
