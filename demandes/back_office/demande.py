@@ -257,7 +257,10 @@ class _ReponseEnCoursView(DemandeView):
 
     http_method_names = ["post"]
 
-    def reafficher(self, formulaire: ReponseForm, corps: str | None = None, erreur: str = ""):
+    def reafficher(
+        self, formulaire: ReponseForm, corps: str | None = None, erreur: str = "", annonce=""
+    ):
+        """`annonce` is shown next to the form (its status line), where the expert is."""
         formulaire.is_valid()
         for champ in ("corps", "issue"):
             formulaire.errors.pop(champ, None)
@@ -266,7 +269,7 @@ class _ReponseEnCoursView(DemandeView):
         if corps is not None:
             formulaire.data[formulaire.add_prefix("corps")] = corps
         contexte = self.get_context_data(
-            lie=("repondre", formulaire), en_erreur=bool(formulaire.errors)
+            lie=("repondre", formulaire), en_erreur=bool(formulaire.errors), annonce=annonce
         )
         return self.render_to_response(contexte)
 
@@ -280,17 +283,16 @@ class InsererReponseTypeView(_ReponseEnCoursView):
         reponse_type = next((r for r in self.reponses_types if str(r.pk) == choix), None)
         corps = request.POST.get(formulaire.add_prefix("corps"), "")
         if reponse_type is None:
-            messages.error(request, _("Choisissez une réponse type à insérer."))
-            return self.reafficher(formulaire)
-        messages.success(
-            request,
-            _(
+            return self.reafficher(formulaire, annonce=_("Choisissez une réponse type à insérer."))
+        return self.reafficher(
+            formulaire,
+            texte_avec_reponse_type(corps, reponse_type),
+            annonce=_(
                 "La réponse type « %(titre)s » est ajoutée à la fin de votre réponse : relisez-la "
                 "et adaptez-la avant l'envoi."
             )
             % {"titre": reponse_type.titre},
         )
-        return self.reafficher(formulaire, texte_avec_reponse_type(corps, reponse_type))
 
 
 class BrouillonView(_ReponseEnCoursView):
@@ -324,14 +326,13 @@ class BrouillonView(_ReponseEnCoursView):
         formulaire = self.formulaire_reponse()
         if erreur:
             return self.reafficher(formulaire, erreur=erreur)
-        messages.success(
-            request,
-            _(
+        return self.reafficher(
+            formulaire,
+            annonce=_(
                 "Votre brouillon est enregistré : vous le retrouverez en revenant sur cette "
                 "demande. Le brouillon garde le texte, pas les pièces jointes."
             ),
         )
-        return self.reafficher(formulaire)
 
 
 class NoteView(_MessageView):

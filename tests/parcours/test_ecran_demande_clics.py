@@ -35,7 +35,7 @@ def capturer_largeurs(page, nom: str) -> None:
 
 
 def test_reponse_type_sans_rechargement_brouillon_puis_envoyer_et_resoudre(
-    connecter, agent_a, structure_a, titulaire, equipe, regle_generale
+    connecter, agent_a, structure_a, titulaire, equipe, regle_generale, superviseur
 ):
     demande = creer_demande(agent_a, structure_a, objet="Attestation CSS introuvable")
     ReponseType.objects.create(
@@ -110,3 +110,19 @@ def test_reponse_type_sans_rechargement_brouillon_puis_envoyer_et_resoudre(
         "L'attestation est disponible sur le compte ameli de l'assuré."
     )
     assert re.search("Cordialement", agent.get_by_role("article").last.inner_text())
+    capturer_largeurs(agent, "partenaire-demande-resolue")
+
+    # The team's own "très urgent" line, set in the back-office, is the one the partner sees.
+    cpam = connecter(superviseur)
+    cpam.goto(f"/admin/messagerie/equipes/edit/{equipe.pk}/")
+    cpam.get_by_label("Ligne « très urgent » de l'équipe").fill("0261913700")
+    capturer_largeurs(cpam, "equipe-telephone")
+    cpam.get_by_role("button", name="Enregistrer").click()
+    expect(cpam.get_by_text("02 61 91 37 00")).to_be_visible()
+    agent.goto("/demandes/nouvelle/")
+    expect(
+        agent.get_by_text(
+            re.compile("appelez la ligne partenaires de la CPAM au 02 61 91 37 00")
+        ).first
+    ).to_be_attached()
+    capturer_largeurs(agent, "partenaire-nouvelle")
