@@ -6,7 +6,8 @@
 // - the answer is kept as a draft on the server as the expert types (debounced), and when they
 //   leave the page; never after the answer is sent.
 
-const ATTENTE_BROUILLON_MS = 1500;
+// Each save is a journalled write on the demande: one after a pause in typing, not one per key.
+const ATTENTE_BROUILLON_MS = 3000;
 
 function annoncer(zone, texte) {
   if (!zone) return;
