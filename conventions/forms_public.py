@@ -1,19 +1,11 @@
 """Forms of the public pages: the request to become a partner."""
 
-import re
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portail.identifiants import siret_valider
+from portail.identifiants import siret_valider, telephone_normaliser
 
 from .models import DemandeAdhesion, Partenaire, valider_code_postal
-
-# French number: 10 digits starting with 0 (not 00), or +33 / 0033 followed by the 9 digits
-# without their leading 0; spaces, dots, dashes and "(0)" are tolerated between digits.
-_TELEPHONE_SEPARATEURS = re.compile(r"[\s.\-]|\(0\)")
-_TELEPHONE = re.compile(r"^(?:\+33|0033|0)([1-9]\d{8})$")
 
 CHAMP_PIEGE = "site_web"
 
@@ -160,18 +152,7 @@ class DemandeAdhesionForm(forms.ModelForm):
         return code_postal
 
     def clean_contact_telephone(self):
-        chiffres = _TELEPHONE_SEPARATEURS.sub("", self.cleaned_data["contact_telephone"])
-        correspondance = _TELEPHONE.match(chiffres)
-        if correspondance is None:
-            raise ValidationError(
-                _(
-                    "Saisissez un numéro de téléphone français à 10 chiffres, par exemple "
-                    "02 47 00 00 00 ou +33 2 47 00 00 00."
-                ),
-                code="telephone",
-            )
-        numero = "0" + correspondance.group(1)
-        return " ".join(numero[i : i + 2] for i in range(0, 10, 2))
+        return telephone_normaliser(self.cleaned_data["contact_telephone"])
 
     def donnees_demande(self) -> dict:
         """The cleaned values the request records (not the consent box nor the trap)."""

@@ -185,11 +185,22 @@ def _personne(prenom, nom, domaine, groupe=None):
     return utilisateur
 
 
+#: Each platform's own "très urgent" line (fictitious numbers); Eure-et-Loir keeps the national
+#: line of DEMANDES_TELEPHONE_TRES_URGENT.
+TELEPHONES_TRES_URGENT = {"37": "02 61 91 37 00", "41": "02 61 91 41 00"}
+
+
 def _equipes(comptes) -> dict[str, Equipe]:
     equipes = {}
     superviseur = comptes.get(roles.SUPERVISEUR_CPAM)
     for departement, (nom, email, experts) in EQUIPES.items():
-        equipe, _ = Equipe.objects.get_or_create(nom=nom, defaults={"email": email})
+        equipe, _ = Equipe.objects.get_or_create(
+            nom=nom,
+            defaults={
+                "email": email,
+                "telephone_tres_urgent": TELEPHONES_TRES_URGENT.get(departement, ""),
+            },
+        )
         if superviseur:
             equipe.superviseurs.add(superviseur)
         for prenom, nom_expert in experts:

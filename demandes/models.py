@@ -10,10 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire, valider_departement
 from portail.dates import date_courte
-from portail.identifiants import nir_valider
+from portail.identifiants import nir_valider, telephone_normaliser
 from portail.models import TraceTransition
 
 from .calendrier import MINUTES_PAR_JOUR
+
+#: The longest message (and answer draft) an expert may write.
+LONGUEUR_MAX_MESSAGE = 10000
 
 
 class Categorie(models.Model):
@@ -78,6 +81,10 @@ class Categorie(models.Model):
         return self.delai_normale or settings.DEMANDES_DELAI_NORMALE
 
 
+def valider_telephone_tres_urgent(valeur: str) -> None:
+    telephone_normaliser(valeur, numero_court=True)
+
+
 class Equipe(models.Model):
     """A team of experts (a platform, a service); its superviseurs are told when it struggles."""
 
@@ -92,6 +99,16 @@ class Equipe(models.Model):
         _("adresse de l'équipe"),
         blank=True,
         help_text=_("Prévenue lorsqu'une demande reste sans expert attribué."),
+    )
+    telephone_tres_urgent = models.CharField(
+        _("ligne « très urgent » de l'équipe"),
+        max_length=20,
+        blank=True,
+        validators=[valider_telephone_tres_urgent],
+        help_text=_(
+            "Numéro que les partenaires de son territoire appellent pour une situation très "
+            "urgente. Vide : la ligne nationale des partenaires."
+        ),
     )
 
     class Meta:
@@ -590,3 +607,27 @@ class Avis(models.Model):
 
     def __str__(self):
         return self.texte
+
+
+class BrouillonReponse(models.Model):
+    """The answer an expert is writing on a demande, kept when they leave the screen; theirs
+    alone, deleted once the answer is sent and when the demande is closed."""
+
+    demande = models.ForeignKey(Demande, on_delete=models.CASCADE, related_name="brouillons")
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brouillons_reponse"
+    )
+    corps = models.TextField(_("texte"), max_length=LONGUEUR_MAX_MESSAGE)
+    modifie_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("brouillon de réponse")
+        verbose_name_plural = _("brouillons de réponse")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demande", "auteur"], name="brouillon_unique_par_expert_et_demande"
+            )
+        ]
+
+    def __str__(self):
+        return _("Brouillon de réponse")

@@ -55,11 +55,13 @@ class Bilan:
     preavis: int = 0
     preavis_cloture: int = 0
     cloturees: int = 0
+    brouillons: int = 0
 
     def __str__(self):
         return (
             f"{self.preavis_cloture} préavis de clôture, {self.cloturees} demande(s) clôturée(s) "
-            f"sans suite, {self.demandes} demande(s) anonymisée(s), {self.messages} message(s) "
+            f"sans suite, {self.brouillons} brouillon(s) supprimé(s), {self.demandes} "
+            f"demande(s) anonymisée(s), {self.messages} message(s) "
             f"effacé(s), {self.fichiers} fichier(s) supprimé(s), {self.preavis} préavis envoyé(s)"
         )
 
@@ -194,6 +196,7 @@ def retention_appliquer(*, instant=None) -> Bilan:
         preavis_cloture=preavis_cloture_envoyer(instant=instant),
         cloturees=demandes_sans_activite_cloturer(instant=instant),
         preavis=preavis_envoyer(instant=instant),
+        brouillons=services.brouillons_des_demandes_closes_supprimer(),
     )
     while True:
         lot = list(a_anonymiser(instant).order_by("pk").values_list("pk", flat=True)[:TAILLE_LOT])

@@ -8,7 +8,7 @@ are read in one query, and only when both are away is the team's load computed.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,3 +144,31 @@ def decider(*, categorie: Categorie, partenaire: Partenaire, instant=None) -> De
         _("%(p)s, %(r)s, aucun expert présent → file non attribuée de l'équipe %(e)s")
         % {"p": prefixe, "r": raison, "e": equipe.nom},
     )
+
+
+def equipe_du_territoire(*, partenaire: Partenaire, categorie: Categorie | None = None):
+    """The team that would get this structure's demande (of this category, or of any category:
+    the rule for every category first), by the same rules as `decider`; None without a rule."""
+    if categorie is not None:
+        regle = regle_applicable(categorie=categorie, partenaire=partenaire)
+    else:
+        regle = (
+            RegleRoutage.objects.filter(active=True)
+            .filter(
+                Q(partenaire=partenaire)
+                | Q(partenaire__isnull=True, departement=partenaire.departement)
+                | Q(partenaire__isnull=True, departement="")
+            )
+            .annotate(
+                _territoire=Case(
+                    When(partenaire__isnull=False, then=Value(0)),
+                    When(departement="", then=Value(2)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .select_related("titulaire__equipe")
+            .order_by("_territoire", F("categorie").asc(nulls_first=True), "pk")
+            .first()
+        )
+    return regle.titulaire.equipe if regle else None

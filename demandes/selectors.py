@@ -332,6 +332,13 @@ def reponses_types_pour(demande: Demande) -> QuerySet:
     )
 
 
+def brouillon_de(utilisateur, demande: Demande):
+    """The answer this person was writing on this demande, if any (theirs only)."""
+    from .models import BrouillonReponse
+
+    return BrouillonReponse.objects.filter(demande=demande, auteur=utilisateur).first()
+
+
 def equipes_pour_reattribution() -> QuerySet:
     from .models import Equipe
 
@@ -432,7 +439,7 @@ def demande_pour_ecran_partenaire(utilisateur, acces, reference: str) -> Demande
     return (
         demandes_visibles_partenaire(utilisateur, acces)
         .select_related(
-            "categorie", "partenaire", "auteur", "consentement_par", "expert__utilisateur"
+            "categorie", "partenaire", "auteur", "consentement_par", "expert__utilisateur", "equipe"
         )
         .filter(reference=reference)
         .first()
@@ -484,3 +491,25 @@ def absences_du_jour() -> list[Absence]:
         .select_related("expert__utilisateur", "suppleant__utilisateur")
         .order_by("debut", "pk")
     )
+
+
+# The "très urgent" phone line ------------------------------------------------------------------
+
+
+def telephone_tres_urgent(*, demande: Demande | None = None, partenaires=(), categorie=None) -> str:
+    """The number a partner calls for a very urgent situation: the line of the team that has
+    (or would have, by the routing rules) their demande; the national line of
+    DEMANDES_TELEPHONE_TRES_URGENT when no team is known or the team has none. Several
+    structures whose teams have different lines: the national line."""
+    from django.conf import settings
+
+    from .routage import equipe_du_territoire
+
+    if demande is not None:
+        equipes = [demande.equipe]
+    else:
+        equipes = [equipe_du_territoire(partenaire=p, categorie=categorie) for p in partenaires]
+    numeros = {equipe.telephone_tres_urgent if equipe else "" for equipe in equipes}
+    if len(numeros) == 1 and (numero := numeros.pop()):
+        return numero
+    return settings.DEMANDES_TELEPHONE_TRES_URGENT

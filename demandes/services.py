@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from . import notifications, routage
 from .calendrier import ajouter_minutes_ouvrees, minutes_ouvrees_entre
 from .models import (
+    LONGUEUR_MAX_MESSAGE,
+    BrouillonReponse,
     CompteurDemande,
     DecisionRoutage,
     Demande,
@@ -288,6 +290,8 @@ def message_cpam_envoyer(
     _attacher(message, pieces)
     if type == Message.Type.NOTE:
         return message
+    if type == Message.Type.MESSAGE:
+        _brouillon_supprimer(demande, auteur)
     if type == Message.Type.INFORMATION:
         if demande.statut != Statut.EN_ATTENTE:
             _transition(demande, Statut.EN_ATTENTE, auteur)
@@ -355,6 +359,7 @@ def demande_resoudre(*, demande: Demande, auteur, issue: str, corps: str, pieces
         cree_le=instant,
     )
     _attacher(message, pieces)
+    _brouillon_supprimer(demande, auteur)
     _premiere_reponse(demande, instant)
     demande.issue = issue
     demande.resolue_le = instant
@@ -443,6 +448,45 @@ def demande_reattribuer(
     )
     notifications.reattribuee(demande)
     return demande
+
+
+# Answer drafts ---------------------------------------------------------------------------------
+
+
+def _brouillon_supprimer(demande: Demande, auteur) -> None:
+    BrouillonReponse.objects.filter(demande=demande, auteur=auteur).delete()
+
+
+@transaction.atomic
+def brouillon_enregistrer(*, demande: Demande, auteur, corps: str) -> BrouillonReponse | None:
+    """Keep the answer an expert is writing, for them alone, until they send it; an empty text
+    deletes the draft. Only an open demande takes a draft (no answer can be sent otherwise)."""
+    if len(corps) > LONGUEUR_MAX_MESSAGE:
+        raise ValidationError(
+            _(
+                "Le brouillon dépasse %(max)s caractères (%(n)s saisis) : raccourcissez-le ; "
+                "le texte reste dans le formulaire."
+            )
+            % {"max": LONGUEUR_MAX_MESSAGE, "n": len(corps)},
+            code="trop_long",
+        )
+    if demande.statut not in Demande.OUVERTES:
+        raise TransitionInterdite(
+            _("Cette demande est close : aucune réponse ne peut plus y être écrite."),
+            code="close",
+        )
+    if not corps.strip():
+        _brouillon_supprimer(demande, auteur)
+        return None
+    brouillon, _cree = BrouillonReponse.objects.update_or_create(
+        demande=demande, auteur=auteur, defaults={"corps": corps, "modifie_le": timezone.now()}
+    )
+    return brouillon
+
+
+def brouillons_des_demandes_closes_supprimer() -> int:
+    """Drafts of closed demandes: nobody can send them any more (the nightly purge)."""
+    return BrouillonReponse.objects.filter(demande__statut=Statut.CLOTUREE).delete()[0]
 
 
 # Service level sweep ---------------------------------------------------------------------------

@@ -31,7 +31,12 @@ def urls_demandes():
         path(f"{reference}repondre/", demande.RepondreView.as_view(), name="repondre"),
         path(f"{reference}note/", demande.NoteView.as_view(), name="note"),
         path(f"{reference}information/", demande.InformationView.as_view(), name="information"),
-        path(f"{reference}resoudre/", demande.ResoudreView.as_view(), name="resoudre"),
+        path(
+            f"{reference}reponse-type/",
+            demande.InsererReponseTypeView.as_view(),
+            name="inserer_reponse_type",
+        ),
+        path(f"{reference}brouillon/", demande.BrouillonView.as_view(), name="brouillon"),
         path(f"{reference}reattribuer/", demande.ReattribuerView.as_view(), name="reattribuer"),
     ]
     return [path("demandes/", include((urls, "demandes_admin")))]
@@ -156,12 +161,13 @@ class EquipeViewSet(MessagerieViewSet):
     list_display = [
         "nom",
         "email",
+        "telephone_tres_urgent",
         Column("nombre_experts", label=_("Experts actifs"), sort_key="nombre_experts"),
         Column("superviseurs", label=_("Superviseurs"), accessor=referentiel.superviseurs_affiches),
     ]
     search_fields = ["nom"]
     ordering = "nom"
-    inspect_view_fields = ["nom", "email", "superviseurs"]
+    inspect_view_fields = ["nom", "email", "telephone_tres_urgent", "superviseurs"]
 
     def get_form_class(self, for_update=False):
         return referentiel.EquipeForm

@@ -186,3 +186,33 @@ def nir_avec_cle(numero: str) -> str:
     """The 13 first characters of a NIR completed with their key (demo, bench, tests)."""
     numero = nir_normaliser(numero)
     return nir_valider(numero + stdnum_nir.calc_check_digits(numero))
+
+
+# Telephone numbers ------------------------------------------------------------------------------
+
+_TELEPHONE_SEPARATEURS = re.compile(r"[\s.\-]|\(0\)")
+_TELEPHONE = re.compile(r"^(?:\+33|0033|0)([1-9]\d{8})$")
+# Short numbers of public services (36 46 for the Assurance Maladie, 39 39...).
+_NUMERO_COURT = re.compile(r"^[13]\d{3}$")
+
+
+def telephone_normaliser(valeur: str, *, numero_court: bool = False) -> str:
+    """A French phone number written the French way (02 47 00 00 00), or a French
+    ValidationError. `numero_court` also accepts a four-digit public service number (36 46).
+
+    Written by hand: the only rule needed is metropolitan and overseas ten-digit numbers, which
+    a regular expression states; the `phonenumbers` library is not a dependency."""
+    chiffres = _TELEPHONE_SEPARATEURS.sub("", valeur or "")
+    if numero_court and _NUMERO_COURT.match(chiffres):
+        return f"{chiffres[:2]} {chiffres[2:]}"
+    correspondance = _TELEPHONE.match(chiffres)
+    if correspondance is None:
+        message = _(
+            "Saisissez un numéro de téléphone français à 10 chiffres, par exemple "
+            "02 47 00 00 00 ou +33 2 47 00 00 00."
+        )
+        if numero_court:
+            message += " " + _("Un numéro court à 4 chiffres, comme 36 46, est aussi accepté.")
+        raise ValidationError(message, code="telephone")
+    numero = "0" + correspondance.group(1)
+    return " ".join(numero[i : i + 2] for i in range(0, 10, 2))

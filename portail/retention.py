@@ -78,6 +78,13 @@ def durees_conservation() -> list[DureeConservation]:
             },
         ),
         DureeConservation(
+            _("Brouillons de réponse des experts de la CPAM"),
+            _(
+                "supprimés à l'envoi de la réponse, ou au plus tard la nuit suivant la clôture "
+                "de la demande"
+            ),
+        ),
+        DureeConservation(
             _("Fichiers déposés dans un formulaire de demande jamais envoyé"),
             _("supprimés après %(duree)s")
             % {"duree": _heures(s.DEMANDES_PIECES_ORPHELINES_HEURES)},

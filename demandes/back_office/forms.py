@@ -14,7 +14,7 @@ from portail.fichiers import ACCEPT
 from portail.formulaires import SelectLeger
 
 from .. import selectors, services
-from ..models import Categorie, Demande
+from ..models import LONGUEUR_MAX_MESSAGE, Categorie, Demande
 
 Statut = Demande.Statut
 
@@ -136,7 +136,9 @@ class MessageForm(forms.Form):
     libelle_corps = gettext_lazy("Message")
     erreur_corps = gettext_lazy("Écrivez votre message.")
 
-    corps = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=10000)
+    corps = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}), max_length=LONGUEUR_MAX_MESSAGE
+    )
     fichiers = FichiersField(
         label=gettext_lazy("Pièces jointes (facultatif)"),
         required=False,
@@ -183,8 +185,45 @@ class MessageForm(forms.Form):
 
 
 class ReponseForm(MessageForm):
+    """The answer to the partner; with « Envoyer et résoudre », also the demande's outcome."""
+
     libelle_corps = gettext_lazy("Réponse au partenaire")
     erreur_corps = gettext_lazy("Écrivez votre réponse.")
+
+    issue = forms.ChoiceField(
+        label=gettext_lazy("Issue, si vous résolvez la demande avec cette réponse"),
+        choices=Demande.Issue.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=gettext_lazy("Seulement pour « Envoyer et résoudre »."),
+        error_messages={"invalid_choice": gettext_lazy("Choisissez l'issue de la demande.")},
+    )
+
+    def __init__(self, *args, resoudre: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resoudre = resoudre
+
+    def clean(self):
+        donnees = super().clean()
+        if self.resoudre and not donnees.get("issue") and "issue" not in self.errors:
+            self.add_error("issue", _("Choisissez l'issue de la demande pour la résoudre."))
+        return donnees
+
+
+class BrouillonForm(forms.Form):
+    """The answer being written, kept as a draft (the reply form's text field)."""
+
+    corps = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=LONGUEUR_MAX_MESSAGE,
+        error_messages={
+            "max_length": gettext_lazy(
+                "Le brouillon dépasse %(limit_value)d caractères (%(show_value)d saisis) : "
+                "raccourcissez-le ; le texte reste dans le formulaire."
+            )
+        },
+    )
 
 
 class NoteForm(MessageForm):
@@ -195,22 +234,6 @@ class NoteForm(MessageForm):
 class InformationForm(MessageForm):
     libelle_corps = gettext_lazy("Informations ou pièces demandées au partenaire")
     erreur_corps = gettext_lazy("Précisez ce que le partenaire doit vous transmettre.")
-
-
-class ResolutionForm(MessageForm):
-    libelle_corps = gettext_lazy("Message de résolution au partenaire")
-    erreur_corps = gettext_lazy("Écrivez le message de résolution adressé au partenaire.")
-
-    issue = forms.ChoiceField(
-        label=gettext_lazy("Issue de la demande"),
-        choices=Demande.Issue.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": gettext_lazy("Choisissez l'issue de la demande."),
-            "invalid_choice": gettext_lazy("Choisissez l'issue de la demande."),
-        },
-    )
-    field_order = ["issue", "corps", "fichiers", "pieces"]
 
 
 class ReattributionForm(forms.Form):

@@ -18,6 +18,7 @@ from wagtail.admin.views import generic
 from conventions.back_office.communs import ErreursServiceMixin, filtre_departement
 from conventions.back_office.communs import InspectView as InspectViewBase
 from conventions.models import Partenaire, valider_departement
+from portail.identifiants import telephone_normaliser
 
 from .. import selectors
 from ..calendrier import MINUTES_PAR_JOUR, jours_ouvres
@@ -115,7 +116,7 @@ class CategorieIndexView(generic.IndexView):
 class EquipeForm(WagtailAdminModelForm):
     class Meta:
         model = Equipe
-        fields = ["nom", "email", "superviseurs"]
+        fields = ["nom", "email", "telephone_tres_urgent", "superviseurs"]
         widgets = {"superviseurs": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
@@ -125,6 +126,10 @@ class EquipeForm(WagtailAdminModelForm):
             "Comptes ayant le rôle Superviseur CPAM. Ils sont prévenus des demandes non "
             "attribuées et des dépassements de délai de l'équipe."
         )
+
+    def clean_telephone_tres_urgent(self):
+        valeur = self.cleaned_data["telephone_tres_urgent"]
+        return telephone_normaliser(valeur, numero_court=True) if valeur else ""
 
 
 class EquipeIndexView(generic.IndexView):

@@ -276,6 +276,22 @@ class DemandeForm(forms.Form):
         except ValidationError as erreur:
             self.add_error("nir", erreur)
 
+    def territoire_saisi(self) -> tuple[list[Partenaire], Categorie | None]:
+        """The structure(s) and the category chosen so far, read from what was typed even when
+        the form is not valid: the structure chosen, else all of the agent's; None for a
+        category not (validly) chosen."""
+
+        def choisi(nom):
+            if not self.is_bound or nom not in self.fields:
+                return None
+            try:
+                return self.fields[nom].clean(self[nom].data)
+            except ValidationError:
+                return None
+
+        partenaire = choisi("partenaire")
+        return ([partenaire] if partenaire else self.partenaires), choisi("categorie")
+
     def partenaire_choisi(self) -> Partenaire:
         return self.cleaned_data.get("partenaire") or self.partenaires[0]
 

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from conventions.acces import acces_partenaire_requis
 from conventions.models import Service
 
-from .. import routage, services
+from .. import routage, selectors, services
 from ..forms import DemandeForm
 from ..templatetags.demandes_partenaire import date_heure
 from .pieces import pieces_du_formulaire, pieces_gardees
@@ -21,13 +20,16 @@ logger = logging.getLogger(__name__)
 
 
 def _page(request, form, *, pieces=(), **contexte):
+    partenaires, categorie = form.territoire_saisi()
     return render(
         request,
         "demandes/nouvelle.html",
         {
             "form": form,
             "pieces": pieces,
-            "telephone": settings.DEMANDES_TELEPHONE_TRES_URGENT,
+            "telephone": selectors.telephone_tres_urgent(
+                partenaires=partenaires, categorie=categorie
+            ),
             **contexte,
         },
     )

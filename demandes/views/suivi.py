@@ -80,7 +80,7 @@ def _page_demande(
             else None
         ),
         "pieces": pieces,
-        "telephone": settings.DEMANDES_TELEPHONE_TRES_URGENT,
+        "telephone": selectors.telephone_tres_urgent(demande=demande),
         "cloture_sans_suite_le": (
             services.cloture_sans_suite_prevue_le(demande) if demande.ouverte else None
         ),

@@ -20,7 +20,7 @@ from tests.factories import UtilisateurFactory
 pytestmark = pytest.mark.django_db
 Statut = Demande.Statut
 
-ACTIONS = ["repondre", "note", "information", "resoudre", "reattribuer"]
+ACTIONS = ["repondre", "note", "information", "reattribuer", "inserer_reponse_type", "brouillon"]
 
 
 def url_ecran(demande):
@@ -326,22 +326,29 @@ def test_demande_d_information_met_en_attente(
 
 def test_resoudre_exige_une_issue(client_titulaire, demande_a):
     response = client_titulaire.post(
-        url_action(demande_a, "resoudre"), {"resoudre-corps": "Dossier traité."}
+        url_action(demande_a, "repondre"), {"repondre-corps": "Dossier traité.", "resoudre": "1"}
     )
     assert response.status_code == 200
-    assert "Choisissez l'issue de la demande." in texte(response)
-    assert recharger(demande_a).statut == Statut.NOUVELLE
+    contenu = texte(response)
+    assert "Choisissez l'issue de la demande pour la résoudre." in contenu
+    assert re.search(r"<textarea[^>]*>\s*Dossier traité.</textarea>", contenu)
+    demande = recharger(demande_a)
+    assert demande.statut == Statut.NOUVELLE and demande.messages.count() == 1
 
 
 def test_resoudre_puis_transition_interdite_en_francais(client_titulaire, demande_a):
-    donnees = {"resoudre-issue": "droits_ouverts", "resoudre-corps": "Droits ouverts ce jour."}
-    response = client_titulaire.post(url_action(demande_a, "resoudre"), donnees)
+    donnees = {
+        "repondre-issue": "droits_ouverts",
+        "repondre-corps": "Droits ouverts ce jour.",
+        "resoudre": "1",
+    }
+    response = client_titulaire.post(url_action(demande_a, "repondre"), donnees)
     assert response.status_code == 302
     demande = recharger(demande_a)
     assert demande.statut == Statut.RESOLUE and demande.issue == "droits_ouverts"
     assert demande.messages.filter(type=Message.Type.RESOLUTION).count() == 1
 
-    response = client_titulaire.post(url_action(demande_a, "resoudre"), donnees)
+    response = client_titulaire.post(url_action(demande_a, "repondre"), donnees)
     assert response.status_code == 200
     assert "Une demande « Résolue » ne peut pas passer à « Résolue »." in texte(response)
     assert recharger(demande_a).messages.filter(type=Message.Type.RESOLUTION).count() == 1

@@ -140,15 +140,16 @@ def test_expert_traite_sa_boite_et_resout(
     urgente.refresh_from_db()
     assert urgente.statut == Demande.Statut.EN_COURS and urgente.repondue_le is not None
 
-    # Resolve with an outcome.
-    resolution = expert.locator("#action-resoudre")
-    resolution.locator("summary").click()
+    # Resolve with an outcome, the last answer and the resolution in one step.
+    resolution = expert.locator("#action-repondre")
     resolution.get_by_role("radio", name="Droits ouverts").check()
     resolution.locator("textarea").fill("Les droits sont ouverts depuis ce matin.")
     capturer(expert, "2-resolution")
-    resolution.get_by_role("button", name="Résoudre la demande").click()
+    resolution.get_by_role("button", name="Envoyer et résoudre").click()
     expect(
-        expert.get_by_text("La demande est résolue ; le partenaire en est prévenu.")
+        expert.get_by_text(
+            "Votre réponse est envoyée et la demande résolue ; le partenaire en est prévenu."
+        )
     ).to_be_visible()
     expect(expert.locator(".demandes-fiche").first).to_contain_text(
         "Résolue — issue : Droits ouverts"

@@ -270,7 +270,16 @@ MATRICE = {
         expert_autre=(404, 200),
         superviseur=200,
     ),
-    "demandes_admin:resoudre": vue(
+    "demandes_admin:inserer_reponse_type": vue(
+        "POST",
+        anonyme=CONNEXION,
+        partenaires=CONNEXION,
+        cpam=404,
+        expert=(200, 404),
+        expert_autre=(404, 200),
+        superviseur=200,
+    ),
+    "demandes_admin:brouillon": vue(
         "POST",
         anonyme=CONNEXION,
         partenaires=CONNEXION,
