@@ -1,6 +1,7 @@
 """Demo data of the messaging module: three teams of experts (37, 41, 28) with their routing
-rules, one absence today with its demandes handed over, and about sixty demandes of the last three months in every status, with
-their threads and a few attachments. Idempotent: run twice, nothing is duplicated.
+rules, one absence today with its demandes handed over, and about sixty demandes of the last
+three months in every status, with their threads and a few attachments. Idempotent: run
+twice, nothing is duplicated.
 
 Every insured person here is fictional; the NIRs are well-formed (valid key) but invented.
 """
