@@ -85,6 +85,9 @@ class AbsencesView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "date"
     page_title = gettext_lazy("Absences et suppléances")
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def dispatch(self, request, *args, **kwargs):
         if not selectors.acces_messagerie_cpam(request.user):
             raise PermissionDenied

@@ -15,7 +15,7 @@ from django.utils import timezone
 from demandes import continuite, notifications, services, tasks
 from demandes.models import Absence, Avis, DecisionRoutage, Demande, Message, RegleRoutage
 from portail import roles
-from portail.dates import date_courte
+from portail.dates import date_en_lettres
 from portail.models import Courriel
 from tests.conftest import connecter_verifie, texte
 from tests.demandes.conftest import categorie, creer_demande, creer_expert
@@ -289,7 +289,7 @@ def test_page_partenaire_suivie_par_depuis_et_fil(client, demande_a, agent_a, ti
     connecter_verifie(client, agent_a)
     page = texte(client.get(f"/demandes/{demande_a.reference}/"))
     # The date of the hand-over, in Paris time.
-    depuis = date_courte(recharger(demande_a).attribuee_le)
+    depuis = date_en_lettres(recharger(demande_a).attribuee_le)
     assert f"Paul Suppléant depuis le {depuis}" in page
     assert "Pendant l'absence de Claire Titulaire, votre demande est suivie par" in page
 
