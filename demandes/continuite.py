@@ -208,7 +208,7 @@ def absence_reprendre(*, absence: Absence, auteur=None, instant=None) -> int:
     None: the periodic sweep at the absence's end. Returns how many came back."""
     instant = instant or timezone.now()
     absence = (
-        Absence.objects.select_for_update()
+        Absence.objects.select_for_update(of=("self",))
         .select_related("expert__utilisateur", "expert__equipe")
         .get(pk=absence.pk)
     )

@@ -488,3 +488,24 @@ def test_superviseur_d_une_autre_equipe_ne_declare_pas(client, titulaire, demand
     )
     assert response.status_code == 200
     assert not Absence.objects.exists()
+
+
+def test_ecran_wagtail_des_absences_passe_par_le_service(
+    client, superviseur, trois_demandes, titulaire, suppleant, expert_autre_equipe
+):
+    connecter_verifie(client, superviseur)
+    debut = timezone.localtime() - timedelta(minutes=5)
+    donnees = {
+        "expert": titulaire.pk,
+        "debut": debut.strftime("%Y-%m-%d %H:%M"),
+        "fin": (debut + timedelta(days=2)).strftime("%Y-%m-%d %H:%M"),
+        "suppleant": expert_autre_equipe.pk,
+    }
+    response = client.post(reverse("messagerie_absences:add"), donnees)
+    assert response.status_code == 200
+    assert "Le suppléant doit faire partie de l'équipe de l'expert." in texte(response)
+    assert not Absence.objects.exists()
+    donnees["suppleant"] = suppleant.pk
+    response = client.post(reverse("messagerie_absences:add"), donnees)
+    assert response.status_code == 302, texte(response)[-3000:]
+    assert all(recharger(d).expert == suppleant for d in trois_demandes)
