@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -289,10 +289,12 @@ def absences_appliquer(*, instant=None) -> dict[str, int]:
     return {"remises": remises, "reprises": reprises}
 
 
-def demandes_a_reprendre(absence: Absence) -> int:
-    """How many demandes would come back now (shown on the return button)."""
-    return (
-        Demande.objects.filter(remise_pour=absence, statut__in=Demande.OUVERTES)
+def demandes_a_reprendre(absences: list[Absence]) -> dict[int, int]:
+    """How many demandes would come back now, by absence (one query, shown on the button)."""
+    return dict(
+        Demande.objects.filter(remise_pour__in=absences, statut__in=Demande.OUVERTES)
         .exclude(_repondue_depuis_la_remise())
-        .count()
+        .values_list("remise_pour")
+        .annotate(nombre=Count("pk"))
+        .order_by()
     )

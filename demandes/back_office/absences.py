@@ -101,10 +101,11 @@ class AbsencesView(WagtailAdminTemplateMixin, TemplateView):
             .filter(fin__gt=instant - timedelta(days=30))
             .order_by("-debut")[:50]
         )
+        a_reprendre = continuite.demandes_a_reprendre(absences)
         for absence in absences:
             absence.en_cours = absence.debut <= instant < absence.fin
             absence.a_reprendre = (
-                continuite.demandes_a_reprendre(absence)
+                a_reprendre.get(absence.pk, 0)
                 if continuite.reprise_possible(absence, instant)
                 else 0
             )

@@ -509,3 +509,25 @@ def test_ecran_wagtail_des_absences_passe_par_le_service(
     response = client.post(reverse("messagerie_absences:add"), donnees)
     assert response.status_code == 302, texte(response)[-3000:]
     assert all(recharger(d).expert == suppleant for d in trois_demandes)
+
+
+def test_ecran_absences_en_requetes_constantes(
+    client, agent_a, structure_a, regle_generale, titulaire, suppleant, troisieme, superviseur
+):
+    connecter_verifie(client, superviseur)
+    url = reverse("demandes_admin:absences")
+
+    def compter():
+        with CaptureQueriesContext(connection) as requetes:
+            assert client.get(url).status_code == 200
+        return len(requetes)
+
+    creer_demande(agent_a, structure_a)
+    absence_declaree(titulaire, suppleant=suppleant, auteur=superviseur)
+    client.get(url)
+    avec_une = compter()
+    for expert in (suppleant, troisieme):
+        creer_demande(agent_a, structure_a)
+        absence_declaree(expert, auteur=superviseur)
+    assert Absence.objects.count() == 3
+    assert compter() == avec_une
