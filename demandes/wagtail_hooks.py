@@ -79,7 +79,7 @@ def menu_demandes():
 @hooks.register("register_admin_menu_item")
 def menu_absences():
     return MenuDemandesAbsences(
-        _("Absences et suppléances"),
+        _("Mes absences"),
         reverse("demandes_admin:absences"),
         name="mes-absences",
         icon_name="date",
