@@ -1,6 +1,7 @@
 """Demo data of the messaging module: three teams of experts (37, 41, 28) with their routing
-rules, one absence, and about sixty demandes of the last three months in every status, with
-their threads and a few attachments. Idempotent: run twice, nothing is duplicated.
+rules, one absence today with its demandes handed over, and about sixty demandes of the last
+three months in every status, with their threads and a few attachments. Idempotent: run
+twice, nothing is duplicated.
 
 Every insured person here is fictional; the NIRs are well-formed (valid key) but invented.
 """
@@ -21,7 +22,7 @@ from portail.identifiants import nir_avec_cle
 from portail.models import Courriel
 from portail.pdf import pdf_simple
 
-from . import services
+from . import continuite, services
 from .calendrier import PARIS, ajouter_minutes_ouvrees, est_jour_ouvre, minutes_ouvrees_entre
 from .models import (
     Absence,
@@ -251,18 +252,18 @@ def _regles(equipes) -> None:
 
 
 def _absence(equipes) -> None:
-    # The AME titulaire of Loir-et-Cher is on leave this week and next: her AME demandes go to
-    # the substitute named for the absence.
-    absente, remplacante = _experts(equipes["41"])[2], _experts(equipes["41"])[1]
+    # The general titulaire of Indre-et-Loire is away from this morning for four days: her open
+    # demandes (some from the demo structure, Amboise) are held by the substitute named for the
+    # absence, and the partner reads it in the thread.
+    absente, remplacant = _experts(equipes["37"])[:2]
     aujourdhui = timezone.localdate()
-    lundi = aujourdhui - timedelta(days=aujourdhui.weekday())
     Absence.objects.get_or_create(
         expert=absente,
-        motif="Congés annuels",
+        motif="Formation",
         defaults={
-            "debut": datetime.combine(lundi, time(0, 0), tzinfo=PARIS),
-            "fin": datetime.combine(lundi + timedelta(days=14), time(0, 0), tzinfo=PARIS),
-            "suppleant": remplacante,
+            "debut": datetime.combine(aujourdhui, time(0, 0), tzinfo=PARIS),
+            "fin": datetime.combine(aujourdhui + timedelta(days=4), time(0, 0), tzinfo=PARIS),
+            "suppleant": remplacant,
         },
     )
 
@@ -394,6 +395,8 @@ def _demandes(comptes) -> None:
             _piece(demande.messages.get(), "Attestation de droits", auteur)
         _derouler(demande, statut, envoi, maintenant, reponse, question, issue, hasard)
 
+    # Today's absence hands its expert's open demandes over (as the periodic task would).
+    continuite.absences_appliquer()
     # Demo accounts are not mailed for history; notices of past events are read.
     Courriel.objects.filter(sujet__startswith="[D-").delete()
     Avis.objects.filter(demande__statut__in=[Statut.CLOTUREE, Statut.RESOLUE]).update(

@@ -157,6 +157,8 @@ class Absence(models.Model):
         help_text=_("Reçoit les demandes de l'expert absent, avant le suppléant de la règle."),
     )
     motif = models.CharField(_("motif (facultatif)"), max_length=200, blank=True)
+    # When the expert took back the demandes handed over for this absence (once).
+    reprise_le = models.DateTimeField(_("demandes reprises le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("absence")
@@ -174,12 +176,17 @@ class Absence(models.Model):
 
 
 class RegleRoutage(models.Model):
-    """Category × territory → a named expert and a named substitute.
+    """Category × territory → a named expert and a named substitute, or the team's least-loaded
+    expert (mode).
 
     Territory is one structure, one département, or everywhere (both empty); a rule without
     category applies to every category. The most specific rule wins: structure, then
     département, then everywhere; at equal territory, the rule naming the category.
     """
+
+    class Mode(models.TextChoices):
+        EXPERT_NOMME = "expert_nomme", _("Expert nommé")
+        EQUIPE_MOINS_CHARGE = "equipe_moins_charge", _("Équipe, le moins chargé")
 
     code = models.CharField(
         _("code"),
@@ -187,6 +194,17 @@ class RegleRoutage(models.Model):
         unique=True,
         blank=True,
         help_text=_("Vide : calculé, par exemple D37-CSS."),
+    )
+    mode = models.CharField(
+        _("attribution"),
+        max_length=20,
+        choices=Mode.choices,
+        default=Mode.EXPERT_NOMME,
+        help_text=_(
+            "Expert nommé : le titulaire, ou son suppléant s'il est absent. Équipe, le moins "
+            "chargé : l'expert présent de l'équipe du titulaire qui a le moins de demandes "
+            "ouvertes."
+        ),
     )
     categorie = models.ForeignKey(
         Categorie,
@@ -366,6 +384,17 @@ class Demande(models.Model):
         blank=True,
         related_name="demandes",
         verbose_name=_("expert attribué"),
+    )
+    attribuee_le = models.DateTimeField(_("suivie par cet expert depuis le"), default=timezone.now)
+    # Set while the demande is held by someone else during its expert's absence: the return
+    # gives it back (see demandes.continuite).
+    remise_pour = models.ForeignKey(
+        Absence,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demandes_remises",
+        verbose_name=_("confiée pendant l'absence"),
     )
 
     cree_le = models.DateTimeField(_("envoyée le"), default=timezone.now)

@@ -63,9 +63,14 @@ def _superviseurs(demande: Demande) -> list:
 
 
 def _cote_cpam(demande: Demande) -> list:
-    """The assigned expert; without one, the team's superviseurs."""
-    if demande.expert_id:
-        return [demande.expert.utilisateur]
+    """Whoever holds the demande now: its expert while present; the team's superviseurs when it
+    has none, or when its expert is inactive or away (an absence not handed over yet). Every
+    notice for the CPAM side goes through here."""
+    from .routage import est_absent
+
+    expert = demande.expert
+    if expert is not None and expert.actif and not est_absent(expert):
+        return [expert.utilisateur]
     return _superviseurs(demande)
 
 
@@ -171,7 +176,7 @@ def alerte_delai(demande: Demande) -> None:
 
 def escalade(demande: Demande) -> None:
     _prevenir(
-        _superviseurs(demande),
+        _superviseurs(demande) + _cote_cpam(demande),
         demande,
         avis=f"{demande.reference} : délai de réponse dépassé",
         sujet="Délai de réponse dépassé",
@@ -207,7 +212,7 @@ def preavis_anonymisation(demande: Demande, *, date) -> None:
     )
     for destinataires, lien in (
         (_cote_partenaire(demande), lien_partenaire(demande)),
-        ([demande.expert.utilisateur] if demande.expert_id else [], lien_cpam(demande)),
+        (_cote_cpam(demande), lien_cpam(demande)),
     ):
         _prevenir(
             destinataires,

@@ -69,6 +69,11 @@ def absences_en_cours(experts: list[Expert], instant: datetime) -> dict[int, Abs
     return {absence.expert_id: absence for absence in absences}
 
 
+def est_absent(expert: Expert, instant: datetime | None = None) -> bool:
+    instant = instant or timezone.now()
+    return Absence.objects.filter(expert=expert, debut__lte=instant, fin__gt=instant).exists()
+
+
 def _present(expert: Expert | None, absences: dict[int, Absence]) -> bool:
     return (
         expert is not None
@@ -95,9 +100,10 @@ def expert_le_moins_charge(equipe: Equipe, instant: datetime, exclus=()) -> Expe
 def decider(*, categorie: Categorie, partenaire: Partenaire, instant=None) -> Decision:
     """Decide who gets a demande of this category from this structure now.
 
-    Titulaire if present; if absent, the substitute named for the absence, then the rule's
-    substitute; if both are away, the least-loaded present expert of the team; if nobody, the
-    team's unassigned queue.
+    A rule in "équipe, le moins chargé" mode gives it to the least-loaded present expert of the
+    titulaire's team. Otherwise ("expert nommé"): titulaire if present; if absent, the
+    substitute named for the absence, then the rule's substitute; if both are away, the
+    least-loaded present expert of the team; if nobody, the team's unassigned queue.
     """
     instant = instant or timezone.now()
     regle = regle_applicable(categorie=categorie, partenaire=partenaire)
@@ -105,6 +111,8 @@ def decider(*, categorie: Categorie, partenaire: Partenaire, instant=None) -> De
         raise AucuneRegle(categorie.slug, partenaire.departement)
     titulaire, suppleant = regle.titulaire, regle.suppleant
     equipe = titulaire.equipe
+    if regle.mode == RegleRoutage.Mode.EQUIPE_MOINS_CHARGE:
+        return _au_moins_charge(regle, equipe, instant)
     absences = absences_en_cours([e for e in (titulaire, suppleant) if e], instant)
     prefixe = _("règle %(code)s") % {"code": regle.code}
 
@@ -172,3 +180,32 @@ def equipe_du_territoire(*, partenaire: Partenaire, categorie: Categorie | None 
             .first()
         )
     return regle.titulaire.equipe if regle else None
+
+
+def _au_moins_charge(regle: RegleRoutage, equipe: Equipe, instant: datetime) -> Decision:
+    prefixe = _("règle %(code)s, équipe") % {"code": regle.code}
+    expert = expert_le_moins_charge(equipe, instant)
+    if expert is not None:
+        return Decision(equipe, expert, regle, _("%(p)s → expert le moins chargé") % {"p": prefixe})
+    return Decision(
+        equipe,
+        None,
+        regle,
+        _("%(p)s, aucun expert présent → file non attribuée de l'équipe %(e)s")
+        % {"p": prefixe, "e": equipe.nom},
+    )
+
+
+def charges_equipe(equipe_id: int, instant: datetime, exclus=()) -> list[list]:
+    """The team's present active experts with their count of open demandes, least loaded first
+    (ties by id, so that a spread is stable): one query."""
+    absent = Absence.objects.filter(expert=OuterRef("pk"), debut__lte=instant, fin__gt=instant)
+    experts = (
+        Expert.objects.filter(equipe_id=equipe_id, actif=True, utilisateur__is_active=True)
+        .exclude(pk__in=list(exclus))
+        .exclude(Exists(absent))
+        .annotate(charge=Count("demandes", filter=Q(demandes__statut__in=Demande.OUVERTES)))
+        .select_related("utilisateur")
+        .order_by("charge", "pk")
+    )
+    return [[expert.charge, expert.pk, expert] for expert in experts]

@@ -231,6 +231,7 @@ def demande_pour_ecran_cpam(utilisateur, reference: str) -> Demande | None:
             "consentement_par",
             "equipe",
             "expert__utilisateur",
+            "remise_pour__expert__utilisateur",
         )
         .filter(reference=reference)
         .first()

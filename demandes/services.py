@@ -186,6 +186,7 @@ def demande_creer(
         consentement_par=auteur,
         equipe=decision.equipe,
         expert=decision.expert,
+        attribuee_le=instant,
         cree_le=instant,
         modifiee_le=instant,
         delai_accorde=delai,
@@ -434,17 +435,67 @@ def demande_reattribuer(
         raise TransitionInterdite(_("Une demande clôturée ne se réattribue pas."))
     if expert is not None and not expert.actif:
         raise ValidationError({"expert": _("Cet expert n'est pas actif.")})
-    demande.expert = expert
-    demande.equipe = expert.equipe if expert else equipe
-    demande.nouveau_pour_cpam = True
-    demande.save(update_fields=["expert", "equipe", "nouveau_pour_cpam"])
-    DecisionRoutage.objects.create(
+    demande_attribuer(
         demande=demande,
-        equipe=demande.equipe,
         expert=expert,
+        equipe=expert.equipe if expert else equipe,
         auteur=auteur,
         motif=_("réattribuée par %(qui)s : %(motif)s")
         % {"qui": auteur.get_full_name() or auteur.email, "motif": motif[:200]},
+    )
+    return demande
+
+
+def annonce_suivi(demande: Demande) -> str:
+    """What the partner reads in the thread when someone else takes their demande."""
+    if demande.expert_id:
+        return _("Votre demande est désormais suivie par %(qui)s.") % {"qui": demande.expert}
+    return _(
+        "Votre demande est confiée à l'équipe %(equipe)s de la CPAM, qui l'attribuera à un expert."
+    ) % {"equipe": demande.equipe.nom}
+
+
+def demande_attribuer(
+    *,
+    demande: Demande,
+    expert: Expert | None,
+    equipe,
+    motif: str,
+    auteur=None,
+    annonce: str = "",
+    remise_pour=None,
+    instant=None,
+) -> Demande:
+    """Every change of holder after the routing of a new demande (a reassignment, an absence,
+    a return): the holder and since when, the routing decision, a line in the partner's thread
+    and a notice to the new holder. The demande is locked by the caller (inside its
+    transaction); `remise_pour` marks a hand-over during an absence, anything else clears it."""
+    instant = instant or timezone.now()
+    demande.expert = expert
+    demande.equipe = equipe
+    demande.attribuee_le = instant
+    demande.remise_pour = remise_pour
+    demande.nouveau_pour_cpam = True
+    demande.nouveau_pour_partenaire = True
+    demande.save(
+        update_fields=[
+            "expert",
+            "equipe",
+            "attribuee_le",
+            "remise_pour",
+            "nouveau_pour_cpam",
+            "nouveau_pour_partenaire",
+        ]
+    )
+    DecisionRoutage.objects.create(
+        demande=demande, equipe=equipe, expert=expert, auteur=auteur, motif=motif, cree_le=instant
+    )
+    Message.objects.create(
+        demande=demande,
+        cote=Message.Cote.CPAM,
+        type=Message.Type.EVENEMENT,
+        corps=annonce or annonce_suivi(demande),
+        cree_le=instant,
     )
     notifications.reattribuee(demande)
     return demande

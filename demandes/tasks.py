@@ -37,3 +37,12 @@ def retention_appliquer() -> str:
     from .retention import retention_appliquer as appliquer
 
     return str(appliquer())
+
+
+@shared_task(ignore_result=True)
+def absences_appliquer() -> dict[str, int]:
+    """Every few minutes: absences that started hand their expert's demandes over, absences
+    that ended give back those the substitute has not answered (both idempotent)."""
+    from .continuite import absences_appliquer as appliquer
+
+    return appliquer()

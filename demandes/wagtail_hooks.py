@@ -16,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from conventions.back_office import PolitiqueModele
 
 from . import selectors
-from .back_office import accueil, boite, demande, referentiel
+from .back_office import absences, accueil, boite, demande, referentiel
 from .models import Absence, Categorie, Equipe, Expert, RegleRoutage, ReponseType
 
 # The inbox and the demande screen ----------------------------------------------------------------
@@ -38,6 +38,16 @@ def urls_demandes():
         ),
         path(f"{reference}brouillon/", demande.BrouillonView.as_view(), name="brouillon"),
         path(f"{reference}reattribuer/", demande.ReattribuerView.as_view(), name="reattribuer"),
+    ]
+    # Before the demande's reference: "absences/" is not a reference (D-2026-000001).
+    urls[1:1] = [
+        path("absences/", absences.AbsencesView.as_view(), name="absences"),
+        path("absences/declarer/", absences.AbsenceDeclarerView.as_view(), name="absence_declarer"),
+        path(
+            "absences/<int:pk>/reprendre/",
+            absences.AbsenceReprendreView.as_view(),
+            name="absence_reprendre",
+        ),
     ]
     return [path("demandes/", include((urls, "demandes_admin")))]
 
@@ -69,6 +79,22 @@ def menu_demandes():
     return MenuDemandes(
         _("Demandes"), reverse("demandes_admin:boite"), name="demandes", icon_name="mail", order=150
     )
+
+
+@hooks.register("register_admin_menu_item")
+def menu_absences():
+    return MenuDemandesAbsences(
+        _("Mes absences"),
+        reverse("demandes_admin:absences"),
+        name="mes-absences",
+        icon_name="date",
+        order=151,
+    )
+
+
+class MenuDemandesAbsences(MenuItem):
+    def is_shown(self, request):
+        return selectors.acces_messagerie_cpam(request.user)
 
 
 @hooks.register("construct_homepage_panels")
@@ -229,6 +255,8 @@ class AbsenceViewSet(MessagerieViewSet):
     ordering = "-debut"
     inspect_view_fields = ["expert", "debut", "fin", "suppleant", "motif"]
 
+    add_view_class = referentiel.AbsenceCreateView
+
     def get_form_class(self, for_update=False):
         return referentiel.AbsenceForm
 
@@ -250,6 +278,7 @@ class RegleRoutageViewSet(MessagerieViewSet):
         Column("territoire", label=_("Territoire"), accessor=referentiel.territoire_affiche),
         Column("titulaire", label=_("Titulaire")),
         Column("suppleant", label=_("Suppléant")),
+        Column("mode", label=_("Attribution"), accessor="get_mode_display"),
         BooleanColumn("active", label=_("Active"), sort_key="active"),
     ]
     filterset_class = referentiel.RegleFilterSet
@@ -262,6 +291,7 @@ class RegleRoutageViewSet(MessagerieViewSet):
         "departement",
         "titulaire",
         "suppleant",
+        "mode",
         "active",
     ]
 

@@ -300,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "demandes.tasks.delais_surveiller",
         "schedule": timedelta(minutes=5),
     },
+    # Absences that start hand the expert's demandes over; those that end give them back.
+    "demandes-absences": {
+        "task": "demandes.tasks.absences_appliquer",
+        "schedule": timedelta(minutes=5),
+    },
     "demandes-retention": {
         "task": "demandes.tasks.retention_appliquer",
         "schedule": crontab(hour=2, minute=30),

@@ -20,7 +20,7 @@ from conventions.back_office.communs import InspectView as InspectViewBase
 from conventions.models import Partenaire, valider_departement
 from portail.identifiants import telephone_normaliser
 
-from .. import selectors
+from .. import continuite, selectors
 from ..calendrier import MINUTES_PAR_JOUR, jours_ouvres
 from ..models import Absence, Categorie, Equipe, Expert, RegleRoutage, ReponseType
 
@@ -182,26 +182,52 @@ class ExpertFilterSet(WagtailFilterSet):
 
 
 class AbsenceForm(WagtailAdminModelForm):
+    """Superviseurs declare the absences of their teams' experts; the rules are those of
+    `continuite.absence_valider`, and the hand-over is done by the create view's service."""
+
     class Meta:
         model = Absence
         fields = ["expert", "debut", "fin", "suppleant", "motif"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = selectors.experts_pour_choix()
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        experts = (
+            continuite.experts_geres_par(for_user) if for_user else selectors.experts_pour_choix()
+        )
+        self.fields["expert"].queryset = experts
         self.fields["suppleant"].queryset = selectors.experts_pour_choix().filter(actif=True)
 
     def clean(self):
         donnees = super().clean()
-        debut, fin = donnees.get("debut"), donnees.get("fin")
-        if debut and fin and fin <= debut:
-            self.add_error("fin", _("La fin de l'absence doit être postérieure à son début."))
-        expert, suppleant = donnees.get("expert"), donnees.get("suppleant")
-        if expert and suppleant and expert.pk == suppleant.pk:
-            self.add_error(
-                "suppleant", _("Le suppléant doit être un autre expert que l'expert absent.")
-            )
+        expert = donnees.get("expert")
+        if expert is not None:
+            try:
+                continuite.absence_valider(
+                    expert=expert,
+                    debut=donnees.get("debut"),
+                    fin=donnees.get("fin"),
+                    suppleant=donnees.get("suppleant"),
+                )
+            except ValidationError as erreur:
+                for champ, messages in erreur.message_dict.items():
+                    for message in messages:
+                        self.add_error(champ, message)
         return donnees
+
+
+class AbsenceCreateView(ErreursServiceMixin, generic.CreateView):
+    """Through the service: an absence that has started hands the demandes over at once."""
+
+    def save_instance(self):
+        donnees = self.form.cleaned_data
+        return continuite.absence_declarer(
+            auteur=self.request.user,
+            expert=donnees["expert"],
+            debut=donnees["debut"],
+            fin=donnees["fin"],
+            suppleant=donnees.get("suppleant"),
+            motif=donnees.get("motif", ""),
+        )
 
 
 class AbsenceIndexView(generic.IndexView):
@@ -265,6 +291,7 @@ class RegleRoutageForm(WagtailAdminModelForm):
             "departement",
             "titulaire",
             "suppleant",
+            "mode",
             "active",
         ]
 
@@ -281,9 +308,14 @@ class RegleRoutageForm(WagtailAdminModelForm):
         experts = selectors.experts_pour_choix()
         self.fields["titulaire"].queryset = experts
         self.fields["suppleant"].queryset = experts
+        self.fields["mode"].required = False
 
     def clean_code(self):
         return (self.cleaned_data.get("code") or "").strip().upper()
+
+    def clean_mode(self):
+        # Left out (an older form, an API client): the present behaviour, the named expert.
+        return self.cleaned_data.get("mode") or RegleRoutage.Mode.EXPERT_NOMME
 
     def _get_validation_exclusions(self):
         # Territory and uniqueness are checked in clean() with the people's words; the model's
@@ -311,6 +343,15 @@ class RegleRoutageForm(WagtailAdminModelForm):
         if titulaire and suppleant and titulaire.pk == suppleant.pk:
             self.add_error(
                 "suppleant", _("Le suppléant doit être un autre expert que le titulaire.")
+            )
+        if (
+            donnees.get("mode") == RegleRoutage.Mode.EQUIPE_MOINS_CHARGE
+            and titulaire
+            and not titulaire.equipe.experts.filter(actif=True).exists()
+        ):
+            self.add_error(
+                "mode",
+                _("L'équipe du titulaire n'a aucun expert actif entre qui répartir les demandes."),
             )
         if donnees.get("active") and not self.has_error("departement"):
             conflit = selectors.regle_active_en_conflit(

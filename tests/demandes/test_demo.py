@@ -57,9 +57,18 @@ def test_donnees_coherentes_sans_courriel_et_absence_appliquee(demo):
             assert demande.issue and demande.repondue_le and demande.resolue_le
     # Demo history does not mail anybody.
     assert not Courriel.objects.filter(sujet__startswith="[D-").exists()
-    # The absence sends the AME demandes of Loir-et-Cher to the substitute named for it.
-    decision = routage.decider(
-        categorie=Categorie.objects.get(slug="ame"),
-        partenaire=Partenaire.objects.filter(departement="41").first(),
-    )
+    # Today's absence in Indre-et-Loire: new demandes go to the substitute named for it...
+    absence = Absence.objects.select_related("expert", "suppleant").get()
+    amboise = Partenaire.objects.get(nom="France Services d'Amboise")
+    affiliation = Categorie.objects.get(slug="affiliation")
+    decision = routage.decider(categorie=affiliation, partenaire=amboise)
     assert "titulaire absent → suppléant désigné pour l'absence" in decision.motif
+    assert decision.expert == absence.suppleant
+    # ... and her open demandes were handed over, the partner told in the thread.
+    assert not Demande.objects.filter(expert=absence.expert, statut__in=Demande.OUVERTES).exists()
+    remises = Demande.objects.filter(remise_pour=absence, expert=absence.suppleant)
+    assert remises.filter(partenaire=amboise).exists()
+    for demande in remises:
+        assert demande.messages.filter(
+            type="evenement", corps__startswith=f"Pendant l'absence de {absence.expert}"
+        ).exists()

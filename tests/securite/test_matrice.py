@@ -297,6 +297,25 @@ MATRICE = {
         expert_autre=(404, 200),
         superviseur=200,
     ),
+    # Absences: the expert's own and, for a superviseur, their teams' (absence B's expert is in
+    # a team nobody here supervises); a future absence cannot be taken back (302 with a notice).
+    "demandes_admin:absences": vue(
+        anonyme=CONNEXION, partenaires=CONNEXION, cpam=200, editeur=302, formateur=302
+    ),
+    "demandes_admin:absence_declarer": vue(
+        "POST", anonyme=CONNEXION, partenaires=CONNEXION, cpam=200, editeur=302, formateur=302
+    ),
+    "demandes_admin:absence_reprendre": vue(
+        "POST",
+        objets={"pk": "absence"},
+        anonyme=CONNEXION,
+        partenaires=CONNEXION,
+        expert=(302, 404),
+        expert_autre=(404, 302),
+        superviseur=(302, 404),
+        editeur=302,
+        formateur=302,
+    ),
     "tableaux_admin:tableau": vue(
         anonyme=CONNEXION, partenaires=CONNEXION, cpam=302, superviseur=200
     ),
