@@ -383,6 +383,8 @@ class Demande(models.Model):
     # Read state, one flag per side.
     nouveau_pour_partenaire = models.BooleanField(default=False)
     nouveau_pour_cpam = models.BooleanField(default=True)
+    # When the CPAM side last opened it: a partner message after that is news for the inbox.
+    lue_cpam_le = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("demande")

@@ -9,10 +9,25 @@ Visibility, the one rule every demande and file URL goes through (others get 404
 """
 
 import operator
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from functools import reduce
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 
 from conventions.models import Adhesion, Service
@@ -152,34 +167,95 @@ ONGLETS = {
     "en_retard": "En retard",
 }
 
+#: Where a demande stands in the inbox order (see `trier_par_niveau_de_service`).
+RANG_EN_RETARD, RANG_A_TRAITER, RANG_REPONDUE, RANG_EN_PAUSE, RANG_CLOSE = range(5)
+
+
+def _a_traiter_q() -> Q:
+    """The first-answer clock runs: not answered yet, neither paused nor closed."""
+    return Q(repondue_le__isnull=True, statut__in=[Statut.NOUVELLE, Statut.EN_COURS])
+
 
 def _en_retard_q(instant) -> Q:
-    return Q(
-        repondue_le__isnull=True,
-        statut__in=[Statut.NOUVELLE, Statut.EN_COURS],
-        echeance__lte=instant,
+    return _a_traiter_q() & Q(echeance__lte=instant)
+
+
+def _onglet_q(utilisateur, onglet: str, instant) -> Q:
+    """Which of the demandes this person sees belong to a tab: the one rule that both the
+    tab's list and its count apply."""
+    if onglet == "miennes":
+        expert = expert_de(utilisateur)
+        return Q(expert=expert) if expert else Q(pk__in=[])
+    if onglet == "equipe":
+        return Q(equipe_id__in=equipes_de(utilisateur))
+    if onglet == "non_attribuees":
+        return Q(expert__isnull=True)
+    if onglet == "en_retard":
+        return _en_retard_q(instant)
+    return Q()
+
+
+def trier_par_niveau_de_service(demandes: QuerySet[Demande], instant=None) -> QuerySet[Demande]:
+    """The inbox order, the same for every tab and for the search results, computed by the
+    database so that a page of 25 costs the same whatever the volume:
+
+    1. late demandes (first-answer deadline passed), the latest first;
+    2. demandes whose clock runs, by time left before the deadline (to the minute), an urgent
+       one before a normal one at equal deadline;
+    3. demandes already answered (the clock has stopped), by deadline;
+    4. demandes waiting for the partner (the clock is paused), the longest waiting first;
+    5. resolved and closed demandes (when a filter shows them), the most recent first.
+
+    Business time only adds the hours the office is closed to both sides of a comparison, so
+    the order of the deadlines is the order of the business time left.
+    """
+    instant = instant or timezone.now()
+    rang = Case(
+        When(_en_retard_q(instant), then=Value(RANG_EN_RETARD)),
+        When(_a_traiter_q(), then=Value(RANG_A_TRAITER)),
+        When(statut__in=[Statut.NOUVELLE, Statut.EN_COURS], then=Value(RANG_REPONDUE)),
+        When(statut=Statut.EN_ATTENTE, then=Value(RANG_EN_PAUSE)),
+        default=Value(RANG_CLOSE),
+        output_field=IntegerField(),
+    )
+    moment = Case(
+        When(statut=Statut.EN_ATTENTE, then=F("en_attente_depuis")),
+        When(
+            statut__in=[Statut.NOUVELLE, Statut.EN_COURS],
+            then=Trunc("echeance", "minute", tzinfo=UTC),
+        ),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+    fermeture = Case(
+        When(statut__in=[Statut.RESOLUE, Statut.CLOTUREE], then=F("modifiee_le")),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+    urgence = Case(When(urgence=Demande.Urgence.URGENTE, then=Value(0)), default=Value(1))
+    return demandes.annotate(rang_tri=rang).order_by(
+        "rang_tri",
+        moment.asc(nulls_last=True),
+        fermeture.desc(nulls_last=True),
+        urgence,
+        "echeance",
+        "pk",
     )
 
 
-def boite_cpam(utilisateur, onglet: str = "miennes", filtres: dict | None = None):
-    """The expert inbox: one tab, filtered, sorted by deadline (two queries with the count)."""
+def boite_cpam(
+    utilisateur, onglet: str = "miennes", filtres: dict | None = None, instant=None
+) -> QuerySet[Demande]:
+    """The CPAM inbox: one tab, filtered, in the service-level order (two queries with the
+    count); each row says whether the partner wrote since the CPAM side last opened it."""
     filtres = filtres or {}
-    instant = timezone.now()
-    demandes = demandes_visibles_cpam(utilisateur)
-    expert = expert_de(utilisateur)
-    if onglet == "miennes":
-        demandes = demandes.filter(expert=expert) if expert else demandes.none()
-    elif onglet == "equipe":
-        demandes = demandes.filter(equipe_id__in=equipes_de(utilisateur))
-    elif onglet == "non_attribuees":
-        demandes = demandes.filter(expert__isnull=True)
-    elif onglet == "en_retard":
-        demandes = demandes.filter(_en_retard_q(instant))
+    instant = instant or timezone.now()
+    demandes = demandes_visibles_cpam(utilisateur).filter(_onglet_q(utilisateur, onglet, instant))
 
     statut = filtres.get("statut") or ""
     if statut in Statut.values:
         demandes = demandes.filter(statut=statut)
-    elif statut != "toutes" and onglet != "en_retard":
+    elif statut != "toutes":
         demandes = demandes.filter(statut__in=Demande.OUVERTES)
     for champ, filtre in (
         ("categorie", "categorie__slug"),
@@ -195,29 +271,39 @@ def boite_cpam(utilisateur, onglet: str = "miennes", filtres: dict | None = None
     recherche = (filtres.get("q") or "").strip().upper().replace(" ", "")
     if recherche:
         demandes = demandes.filter(Q(reference=recherche) | Q(nir=recherche))
-    return demandes.select_related(
+    demandes = demandes.select_related(
         "categorie", "partenaire", "expert__utilisateur", "equipe"
-    ).order_by("echeance", "pk")
+    ).annotate(message_partenaire_non_lu=_message_partenaire_non_lu())
+    return trier_par_niveau_de_service(demandes, instant)
+
+
+def _message_partenaire_non_lu() -> ExpressionWrapper:
+    """The partner wrote after the CPAM side last opened the demande (its first message, sent
+    with the demande, does not count: that is a new demande, not a new message)."""
+    ecrit_depuis = Exists(
+        Message.objects.filter(
+            demande=OuterRef("pk"),
+            cote=Message.Cote.PARTENAIRE,
+            cree_le__gt=Coalesce(OuterRef("lue_cpam_le"), OuterRef("cree_le")),
+        )
+    )
+    return ExpressionWrapper(Q(nouveau_pour_cpam=True) & ecrit_depuis, output_field=BooleanField())
 
 
 def compteurs_cpam(utilisateur) -> dict[str, int]:
-    """Counts shown on the inbox tabs (one query)."""
-    expert = expert_de(utilisateur)
-    ouvertes = Q(statut__in=Demande.OUVERTES)
+    """Counts shown on the inbox tabs: the open demandes of each tab, by the tab's own rule
+    (one query)."""
+    instant = timezone.now()
     aggregats = {
-        "equipe": Count("pk", filter=ouvertes & Q(equipe_id__in=equipes_de(utilisateur))),
-        "non_attribuees": Count("pk", filter=ouvertes & Q(expert__isnull=True)),
-        "en_retard": Count("pk", filter=_en_retard_q(timezone.now())),
+        onglet: Count("pk", filter=_onglet_q(utilisateur, onglet, instant)) for onglet in ONGLETS
     }
+    expert = expert_de(utilisateur)
     if expert:
-        aggregats["miennes"] = Count("pk", filter=ouvertes & Q(expert=expert))
-        aggregats["nouveautes"] = Count(
-            "pk", filter=ouvertes & Q(expert=expert, nouveau_pour_cpam=True)
-        )
+        aggregats["nouveautes"] = Count("pk", filter=Q(expert=expert, nouveau_pour_cpam=True))
     # Every count is of open demandes (late ones are "nouvelle" or "en cours"): the aggregate
     # then reads the partial indexes of open demandes, not the team's whole history.
-    return {"miennes": 0, "nouveautes": 0} | demandes_visibles_cpam(utilisateur).filter(
-        ouvertes
+    return {"nouveautes": 0} | demandes_visibles_cpam(utilisateur).filter(
+        statut__in=Demande.OUVERTES
     ).aggregate(**aggregats)
 
 
@@ -451,7 +537,7 @@ def resume_expert(utilisateur) -> dict[str, int] | None:
         return None
     maintenant = timezone.now()
     ce_soir = datetime.combine(timezone.localdate(maintenant), time.max, tzinfo=PARIS)
-    a_traiter = Q(repondue_le__isnull=True, statut__in=[Statut.NOUVELLE, Statut.EN_COURS])
+    a_traiter = _a_traiter_q()
     return Demande.objects.filter(expert=expert, statut__in=Demande.OUVERTES).aggregate(
         aujourdhui=Count(
             "pk", filter=a_traiter & Q(echeance__gt=maintenant, echeance__lte=ce_soir)

@@ -315,7 +315,8 @@ def demande_ouvrir(*, demande: Demande, utilisateur) -> Demande:
     champs = []
     if demande.nouveau_pour_cpam:
         demande.nouveau_pour_cpam = False
-        champs.append("nouveau_pour_cpam")
+        demande.lue_cpam_le = timezone.now()
+        champs += ["nouveau_pour_cpam", "lue_cpam_le"]
     if (
         demande.statut == Statut.NOUVELLE
         and demande.expert
@@ -443,6 +444,48 @@ def demande_reattribuer(
     )
     notifications.reattribuee(demande)
     return demande
+
+
+@transaction.atomic
+def demandes_reattribuer(
+    *, demandes: list[Demande], auteur, motif: str, expert: Expert | None = None, equipe=None
+) -> list[Demande]:
+    """Give several demandes to one expert (or queue) at once: each one exactly as
+    `demande_reattribuer` does (routing decision, notice), and all or none — one refusal
+    (a closed demande, an inactive expert) writes nothing."""
+    faites = []
+    for demande in sorted(demandes, key=lambda d: d.pk):  # locks always taken in one order
+        try:
+            faites.append(
+                demande_reattribuer(
+                    demande=demande, auteur=auteur, motif=motif, expert=expert, equipe=equipe
+                )
+            )
+        except TransitionInterdite as refus:
+            raise TransitionInterdite(
+                _("%(reference)s : %(refus)s")
+                % {"reference": demande.reference, "refus": refus.messages[0]}
+            ) from refus
+    return faites
+
+
+@transaction.atomic
+def demande_prendre(*, demande: Demande, utilisateur) -> Demande:
+    """An expert takes an unassigned demande of their own team's queue (from the inbox)."""
+    expert = Expert.objects.filter(utilisateur=utilisateur, actif=True).first()
+    demande = _verrouiller(demande)
+    if expert is None or demande.equipe_id != expert.equipe_id:
+        raise ValidationError(_("Seule une demande de la file de votre équipe peut être prise."))
+    if demande.expert_id is not None:
+        raise ValidationError(
+            _("Cette demande est déjà attribuée à %(qui)s.") % {"qui": demande.expert}
+        )
+    return demande_reattribuer(
+        demande=demande,
+        auteur=utilisateur,
+        motif=_("prise en charge depuis la boîte des demandes"),
+        expert=expert,
+    )
 
 
 # Service level sweep ---------------------------------------------------------------------------

@@ -27,6 +27,8 @@ def urls_demandes():
     reference = "<str:reference>/"
     urls = [
         path("", boite.BoiteView.as_view(), name="boite"),
+        path("attribuer/", boite.AttributionGroupeeView.as_view(), name="attribuer"),
+        path(f"{reference}prendre/", boite.PrendreView.as_view(), name="prendre"),
         path(reference, demande.DemandeView.as_view(), name="demande"),
         path(f"{reference}repondre/", demande.RepondreView.as_view(), name="repondre"),
         path(f"{reference}note/", demande.NoteView.as_view(), name="note"),

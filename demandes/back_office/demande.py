@@ -24,6 +24,7 @@ from conventions.back_office.communs import ajouter_erreurs
 from .. import selectors, services
 from ..models import Demande, Message
 from .affichage import complements_lisibles, horloge, nir_lisible, url_piece
+from .boite import fil_d_ariane
 from .forms import (
     InformationForm,
     NoteForm,
@@ -74,11 +75,10 @@ class DemandeView(WagtailAdminTemplateMixin, TemplateView):
         return self.objet.objet
 
     def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
+        return fil_d_ariane(
             {"url": reverse("demandes_admin:boite"), "label": _("Demandes")},
             {"url": "", "label": self.objet.reference},
-        ]
+        )
 
     def get(self, request, *args, **kwargs):
         demande = self.objet
