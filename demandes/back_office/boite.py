@@ -154,7 +154,7 @@ class AttributionGroupeeView(BoiteView):
 
     def dispatch(self, request, *args, **kwargs):
         if not selectors.voit_toutes_les_demandes(request.user):
-            raise PermissionDenied
+            raise Http404  # not a wagtail "no permission" redirect: the address does not exist
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
