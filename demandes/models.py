@@ -592,3 +592,28 @@ class Avis(models.Model):
 
     def __str__(self):
         return self.texte
+
+
+class FiltreEnregistre(models.Model):
+    """A person's named set of inbox filters (a tab and its filters, never a search: a NIR
+    must not be stored with them), re-applied in one click."""
+
+    NOM_LONGUEUR_MAX = 60
+
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="filtres_boite"
+    )
+    nom = models.CharField(_("nom du filtre"), max_length=NOM_LONGUEUR_MAX)
+    parametres = models.JSONField(default=dict)
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("filtre enregistré")
+        verbose_name_plural = _("filtres enregistrés")
+        ordering = ["nom", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["utilisateur", "nom"], name="filtre_nom_unique")
+        ]
+
+    def __str__(self):
+        return self.nom

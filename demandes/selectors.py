@@ -11,6 +11,7 @@ Visibility, the one rule every demande and file URL goes through (others get 404
 import operator
 from datetime import UTC, datetime, time
 from functools import reduce
+from urllib.parse import urlencode
 
 from django.db.models import (
     BooleanField,
@@ -36,7 +37,17 @@ from portail import roles
 from portail.dates import PARIS
 from portail.roles import a_un_role, est_personnel_cpam
 
-from .models import Absence, Avis, Categorie, DecisionRoutage, Demande, Expert, Message, PieceJointe
+from .models import (
+    Absence,
+    Avis,
+    Categorie,
+    DecisionRoutage,
+    Demande,
+    Expert,
+    FiltreEnregistre,
+    Message,
+    PieceJointe,
+)
 
 Statut = Demande.Statut
 
@@ -305,6 +316,19 @@ def compteurs_cpam(utilisateur) -> dict[str, int]:
     return {"nouveautes": 0} | demandes_visibles_cpam(utilisateur).filter(
         statut__in=Demande.OUVERTES
     ).aggregate(**aggregats)
+
+
+def filtres_enregistres(utilisateur) -> list[FiltreEnregistre]:
+    """The person's saved inbox filters, each with its query string (one query)."""
+    filtres = list(FiltreEnregistre.objects.filter(utilisateur=utilisateur))
+    for filtre in filtres:
+        filtre.requete = urlencode(filtre.parametres)
+    return filtres
+
+
+def filtre_de(utilisateur, pk: int) -> FiltreEnregistre | None:
+    """One saved filter of this person, None for anybody else's (→ 404)."""
+    return FiltreEnregistre.objects.filter(utilisateur=utilisateur, pk=pk).first()
 
 
 def demande_pour_ecran_cpam(utilisateur, reference: str) -> Demande | None:

@@ -19,6 +19,7 @@ from .models import (
     DecisionRoutage,
     Demande,
     Expert,
+    FiltreEnregistre,
     Message,
     PieceJointe,
     TransitionDemande,
@@ -666,3 +667,61 @@ def pieces_retirer(*, utilisateur, uuids) -> int:
         piece.delete()
         nombre += 1
     return nombre
+
+
+# Saved inbox filters ---------------------------------------------------------------------------
+
+#: What a saved filter may hold: the inbox's tab and filters (query-string names), nothing else.
+PARAMETRES_FILTRE = ("onglet", "statut", "categorie", "urgence", "structure", "departement")
+
+
+@transaction.atomic
+def filtre_enregistrer(*, utilisateur, nom: str, parametres: dict) -> FiltreEnregistre:
+    """Save the inbox's current tab and filters under a name, for this person only: a name is
+    required, unique for the person, at most `NOM_LONGUEUR_MAX` characters, and a person keeps
+    at most DEMANDES_FILTRES_ENREGISTRES_MAX filters."""
+    from django.contrib.auth import get_user_model
+
+    nom = " ".join((nom or "").split())
+    if not nom:
+        raise ValidationError({"nom": _("Donnez un nom à ce filtre.")})
+    if len(nom) > FiltreEnregistre.NOM_LONGUEUR_MAX:
+        raise ValidationError(
+            {
+                "nom": _("Le nom tient en %(n)s caractères au plus.")
+                % {"n": FiltreEnregistre.NOM_LONGUEUR_MAX}
+            }
+        )
+    # The person's row locked: two tabs saving at once cannot pass the maximum together.
+    get_user_model().objects.select_for_update().filter(pk=utilisateur.pk).first()
+    siens = FiltreEnregistre.objects.filter(utilisateur=utilisateur)
+    if siens.filter(nom__iexact=nom).exists():
+        raise ValidationError(
+            {
+                "nom": _("Vous avez déjà un filtre nommé « %(nom)s » : choisissez un autre nom.")
+                % {"nom": nom}
+            }
+        )
+    maximum = settings.DEMANDES_FILTRES_ENREGISTRES_MAX
+    if siens.count() >= maximum:
+        raise ValidationError(
+            {
+                "nom": _(
+                    "Vous avez déjà %(n)s filtres enregistrés : supprimez-en un avant d'en "
+                    "enregistrer un autre."
+                )
+                % {"n": maximum}
+            }
+        )
+    propres = {
+        cle: str(valeur)
+        for cle, valeur in parametres.items()
+        if cle in PARAMETRES_FILTRE and valeur not in (None, "")
+    }
+    if parametres.get("en_retard"):
+        propres["en_retard"] = "on"
+    return FiltreEnregistre.objects.create(utilisateur=utilisateur, nom=nom, parametres=propres)
+
+
+def filtre_supprimer(*, filtre: FiltreEnregistre) -> None:
+    filtre.delete()

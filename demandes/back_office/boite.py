@@ -20,7 +20,7 @@ from portail.identifiants import nir_normaliser
 
 from .. import selectors, services
 from .affichage import horloge
-from .forms import AttributionGroupeeForm, FiltresBoiteForm, RechercheForm
+from .forms import AttributionGroupeeForm, FiltreEnregistreForm, FiltresBoiteForm, RechercheForm
 
 
 def fil_d_ariane(*elements: dict) -> list[dict]:
@@ -28,11 +28,15 @@ def fil_d_ariane(*elements: dict) -> list[dict]:
     return [{"url": reverse("wagtailadmin_home"), "label": _("Espace CPAM")}, *elements]
 
 
-def _boite(request) -> str:
-    """Back to the inbox with the same tab and filters (the query string only: no redirect
-    elsewhere)."""
+def _avec_requete(request, nom: str) -> str:
+    """An inbox address keeping the page's tab and filters (its query string only)."""
     requete = request.GET.urlencode()
-    return reverse("demandes_admin:boite") + (f"?{requete}" if requete else "")
+    return reverse(nom) + (f"?{requete}" if requete else "")
+
+
+def _boite(request) -> str:
+    """Back to the inbox with the same tab and filters (never a redirect elsewhere)."""
+    return _avec_requete(request, "demandes_admin:boite")
 
 
 class AccesMessagerieMixin:
@@ -74,7 +78,7 @@ class BoiteView(AccesMessagerieMixin, WagtailAdminTemplateMixin, TemplateView):
             return onglet
         return "miennes" if selectors.expert_de(self.request.user) else "equipe"
 
-    def get_context_data(self, attribution_form=None, **kwargs):
+    def get_context_data(self, attribution_form=None, filtre_form=None, **kwargs):
         utilisateur = self.request.user
         onglet = self.onglet()
         filtres_form = FiltresBoiteForm(self.request.GET, utilisateur=utilisateur)
@@ -122,6 +126,9 @@ class BoiteView(AccesMessagerieMixin, WagtailAdminTemplateMixin, TemplateView):
             and not selectors.voit_toutes_les_demandes(utilisateur),
             url_boite=reverse("demandes_admin:boite"),
             attribution_groupee=self.attribution_groupee(attribution_form),
+            filtres_enregistres=selectors.filtres_enregistres(utilisateur),
+            filtre_form=filtre_form or FiltreEnregistreForm(),
+            url_filtre_enregistrer=_avec_requete(self.request, "demandes_admin:filtre_enregistrer"),
             expert_equipe_id=expert.equipe_id
             if (expert := selectors.expert_de(utilisateur))
             else None,
@@ -138,10 +145,9 @@ class BoiteView(AccesMessagerieMixin, WagtailAdminTemplateMixin, TemplateView):
         if not selectors.voit_toutes_les_demandes(self.request.user):
             return None
         formulaire = formulaire or AttributionGroupeeForm(utilisateur=self.request.user)
-        requete = self.request.GET.urlencode()
         return {
             "form": formulaire,
-            "action": reverse("demandes_admin:attribuer") + (f"?{requete}" if requete else ""),
+            "action": _avec_requete(self.request, "demandes_admin:attribuer"),
             "cochees": set(formulaire.data.getlist("demandes")) if formulaire.is_bound else set(),
         }
 
@@ -203,4 +209,44 @@ class PrendreView(AccesMessagerieMixin, View):
                 request,
                 _("La demande %(reference)s vous est attribuée.") % {"reference": reference},
             )
+        return redirect(_boite(request))
+
+
+class FiltreEnregistrerView(BoiteView):
+    """POST only: save the page's tab and filters (its query string) under a name; a refused
+    name re-renders the inbox with the name as typed."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        formulaire = FiltreEnregistreForm(request.POST)
+        if formulaire.is_valid():
+            filtres = FiltresBoiteForm(request.GET, utilisateur=request.user).filtres()
+            try:
+                filtre = services.filtre_enregistrer(
+                    utilisateur=request.user,
+                    nom=formulaire.cleaned_data["nom"],
+                    parametres={**filtres, "onglet": self.onglet()},
+                )
+            except ValidationError as erreur:
+                ajouter_erreurs(formulaire, erreur)
+            else:
+                messages.success(
+                    request, _("Le filtre « %(nom)s » est enregistré.") % {"nom": filtre.nom}
+                )
+                return redirect(_boite(request))
+        return self.render_to_response(self.get_context_data(filtre_form=formulaire))
+
+
+class FiltreSupprimerView(AccesMessagerieMixin, View):
+    """POST only: delete one of one's own saved filters (anybody else's: 404)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        filtre = selectors.filtre_de(request.user, pk)
+        if filtre is None:
+            raise Http404
+        services.filtre_supprimer(filtre=filtre)
+        messages.success(request, _("Le filtre « %(nom)s » est supprimé.") % {"nom": filtre.nom})
         return redirect(_boite(request))

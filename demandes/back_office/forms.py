@@ -14,7 +14,7 @@ from portail.fichiers import ACCEPT
 from portail.formulaires import SelectLeger
 
 from .. import selectors, services
-from ..models import Categorie, Demande
+from ..models import Categorie, Demande, FiltreEnregistre
 
 Statut = Demande.Statut
 
@@ -75,6 +75,23 @@ class FiltresBoiteForm(forms.Form):
         """The valid filters only: a stale or tampered value is ignored, not an error page."""
         self.is_valid()
         return {nom: valeur for nom, valeur in self.cleaned_data.items() if valeur}
+
+
+class FiltreEnregistreForm(forms.Form):
+    """The name under which the inbox's current tab and filters are saved."""
+
+    nom = forms.CharField(
+        label=gettext_lazy("Nom du filtre"),
+        max_length=FiltreEnregistre.NOM_LONGUEUR_MAX,
+        help_text=gettext_lazy(
+            "Enregistre l'onglet et les filtres appliqués à la liste (jamais une recherche), "
+            "pour les retrouver en un clic."
+        ),
+        error_messages={
+            "required": gettext_lazy("Donnez un nom à ce filtre."),
+            "max_length": gettext_lazy("Le nom tient en %(limit_value)d caractères au plus."),
+        },
+    )
 
 
 class RechercheForm(forms.Form):

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from demandes import selectors, services
-from demandes.models import Avis, DecisionRoutage, Demande
+from demandes.models import Avis, DecisionRoutage, Demande, FiltreEnregistre
 from portail.dates import PARIS
 from portail.models import Courriel
 from tests.conftest import connecter_verifie, texte
@@ -349,3 +349,92 @@ def test_attribution_groupee_tout_ou_rien(client, superviseur, suppleant, titula
     trois[0].refresh_from_db()
     assert trois[0].expert == titulaire
     assert not Avis.objects.filter(destinataire=suppleant.utilisateur).exists()
+
+
+# Saved filters -----------------------------------------------------------------------------------
+
+FILTRES = "/admin/demandes/filtres/"
+
+
+def test_enregistrer_puis_appliquer_un_filtre(
+    client, titulaire, agent_a, structure_a, regle_generale
+):
+    urgente = creer_demande(agent_a, structure_a, urgence="urgente", objet="Urgente")
+    creer_demande(agent_a, structure_a, objet="Normale")
+    connecter_verifie(client, titulaire.utilisateur)
+    requete = "?onglet=equipe&urgence=urgente&statut=toutes"
+    response = client.post(FILTRES + requete, {"nom": "  Urgentes   de l'équipe "}, follow=True)
+    assert response.redirect_chain[-1][0] == BOITE + requete
+    assert "Le filtre « Urgentes de l'équipe » est enregistré." in texte(response)
+    filtre = FiltreEnregistre.objects.get(utilisateur=titulaire.utilisateur)
+    assert filtre.parametres == {"onglet": "equipe", "urgence": "urgente", "statut": "toutes"}
+    # One click from any tab gives the same list again.
+    contenu = texte(client.get(f"{BOITE}?onglet=miennes"))
+    lien = re.search(r'<a href="\?([^"]*)">Urgentes de l\'équipe</a>', contenu).group(1)
+    assert ordre(client.get(f"{BOITE}?{lien}")) == [urgente.reference]
+
+
+def test_un_filtre_ne_garde_jamais_une_recherche(client, titulaire, demande_a):
+    connecter_verifie(client, titulaire.utilisateur)
+    client.post(f"{FILTRES}?onglet=miennes&q={NIR}&inconnu=1", {"nom": "Tout"})
+    filtre = FiltreEnregistre.objects.get()
+    assert filtre.parametres == {"onglet": "miennes"}
+
+
+@pytest.mark.parametrize(
+    ("nom", "erreur"),
+    [
+        ("", "Donnez un nom à ce filtre."),
+        ("   ", "Donnez un nom à ce filtre."),
+        ("x" * 61, "Le nom tient en 60 caractères au plus."),
+        ("urgentes", "Vous avez déjà un filtre nommé « urgentes » : choisissez un autre nom."),
+    ],
+)
+def test_filtre_refuse_avec_son_nom_tel_que_saisi(client, titulaire, nom, erreur):
+    FiltreEnregistre.objects.create(utilisateur=titulaire.utilisateur, nom="Urgentes")
+    connecter_verifie(client, titulaire.utilisateur)
+    response = client.post(FILTRES + "?onglet=equipe", {"nom": nom})
+    assert response.status_code == 200
+    contenu = texte(response)
+    assert erreur in contenu
+    assert f'value="{nom}"' in contenu or not nom.strip()
+    assert FiltreEnregistre.objects.count() == 1
+
+
+def test_nombre_de_filtres_borne(client, titulaire, settings):
+    settings.DEMANDES_FILTRES_ENREGISTRES_MAX = 2
+    connecter_verifie(client, titulaire.utilisateur)
+    client.post(FILTRES, {"nom": "Un"})
+    client.post(FILTRES, {"nom": "Deux"})
+    response = client.post(FILTRES, {"nom": "Trois"})
+    assert "Vous avez déjà 2 filtres enregistrés" in texte(response)
+    assert FiltreEnregistre.objects.count() == 2
+
+
+def test_filtres_de_chacun(client, titulaire, suppleant):
+    autre = FiltreEnregistre.objects.create(
+        utilisateur=suppleant.utilisateur, nom="Filtre de Paul", parametres={"onglet": "equipe"}
+    )
+    connecter_verifie(client, titulaire.utilisateur)
+    assert "Filtre de Paul" not in texte(client.get(BOITE))
+    supprimer = f"{FILTRES}{autre.pk}/supprimer/"
+    assert client.post(supprimer).status_code == 404
+    assert client.get(supprimer).status_code == 405
+    assert FiltreEnregistre.objects.filter(pk=autre.pk).exists()
+    client.logout()
+    connecter_verifie(client, suppleant.utilisateur)
+    contenu = texte(client.get(BOITE))
+    assert 'aria-label="Supprimer le filtre « Filtre de Paul »"' in contenu
+    response = client.post(supprimer + "?onglet=equipe", follow=True)
+    assert response.redirect_chain[-1][0] == f"{BOITE}?onglet=equipe"
+    assert "Le filtre « Filtre de Paul » est supprimé." in texte(response)
+    assert not FiltreEnregistre.objects.exists()
+
+
+def test_filtres_reserves_au_personnel_de_la_messagerie(client, agent_a, titulaire):
+    filtre = FiltreEnregistre.objects.create(utilisateur=titulaire.utilisateur, nom="A")
+    connecter_verifie(client, agent_a)
+    response = client.post(FILTRES, {"nom": "B"})
+    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+    assert client.post(f"{FILTRES}{filtre.pk}/supprimer/").status_code == 302
+    assert FiltreEnregistre.objects.count() == 1
