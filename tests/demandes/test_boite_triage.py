@@ -438,3 +438,49 @@ def test_filtres_reserves_au_personnel_de_la_messagerie(client, agent_a, titulai
     assert response.status_code == 302 and response["Location"].startswith("/connexion/")
     assert client.post(f"{FILTRES}{filtre.pk}/supprimer/").status_code == 302
     assert FiltreEnregistre.objects.count() == 1
+
+
+# Query counts ------------------------------------------------------------------------------------
+
+
+def _varier(demandes, agent, titulaire):
+    """Every place of the order, and partner messages for the marker."""
+    for n, demande in enumerate(demandes):
+        if n % 3 == 0:
+            services.message_cpam_envoyer(
+                demande=demande, auteur=titulaire.utilisateur, corps="Pièce ?", type="information"
+            )
+        elif n % 3 == 1:
+            services.demande_ouvrir(demande=demande, utilisateur=titulaire.utilisateur)
+            services.message_partenaire_envoyer(demande=demande, auteur=agent, corps="Voici.")
+
+
+@pytest.mark.parametrize("qui", ["titulaire", "superviseur"])
+def test_requetes_constantes_de_5_a_30_demandes(
+    client, request, qui, agent_a, structure_a, titulaire, superviseur, regle_generale
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    acteur = request.getfixturevalue(qui)
+    utilisateur = getattr(acteur, "utilisateur", acteur)
+    FiltreEnregistre.objects.create(utilisateur=utilisateur, nom="Urgentes", parametres={})
+    connecter_verifie(client, utilisateur)
+    adresse = f"{BOITE}?onglet=equipe&statut=toutes"
+
+    def requetes():
+        with CaptureQueriesContext(connection) as capture:
+            assert client.get(adresse).status_code == 200
+        return len(capture)
+
+    def creer(nombre):
+        nouvelles = [creer_demande(agent_a, structure_a, objet=f"D{n}") for n in range(nombre)]
+        _varier(nouvelles, agent_a, titulaire)
+
+    creer(5)
+    requetes()  # warm the caches
+    avec_5 = requetes()
+    creer(25)
+    assert Demande.objects.count() == 30
+    assert requetes() == avec_5
+    assert len(ordre(client.get(adresse))) == 25  # one page
