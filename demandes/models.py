@@ -275,6 +275,34 @@ class CompteurDemande(models.Model):
         return f"{self.annee} : {self.dernier}"
 
 
+def cles_de_tri_boite() -> tuple:
+    """The keys of the inbox order (see `selectors.trier_par_niveau_de_service`) that do not
+    depend on the time of reading, so that an index can hold them: the place (clock running,
+    answered, waiting for the partner, closed), the moment that orders a place (deadline, or
+    start of the wait), urgent first at an equal moment. Plain status strings: the class body
+    of Demande cannot reach its own choices."""
+    horloge = Q(repondue_le__isnull=True, statut__in=["nouvelle", "en_cours"])
+    rang = models.Case(
+        models.When(horloge, then=models.Value(0)),
+        models.When(statut__in=["nouvelle", "en_cours"], then=models.Value(1)),
+        models.When(statut="en_attente", then=models.Value(2)),
+        default=models.Value(3),
+        output_field=models.IntegerField(),
+    )
+    moment = models.Case(
+        models.When(statut="en_attente", then=models.F("en_attente_depuis")),
+        models.When(statut__in=["nouvelle", "en_cours"], then=models.F("echeance")),
+        default=models.Value(None),
+        output_field=models.DateTimeField(),
+    )
+    urgence = models.Case(
+        models.When(urgence="urgente", then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+    return rang, moment, urgence
+
+
 class Demande(models.Model):
     class Statut(models.TextChoices):
         NOUVELLE = "nouvelle", _("Nouvelle")
@@ -408,6 +436,21 @@ class Demande(models.Model):
                 fields=["expert", "echeance", "id"],
                 condition=Q(statut__in=["nouvelle", "en_cours", "en_attente"]),
                 name="demande_ouverte_expert_idx",
+            ),
+            # ... and in the service-level order (a team's tab, an expert's own tab).
+            models.Index(
+                "equipe",
+                *cles_de_tri_boite(),
+                "id",
+                condition=Q(statut__in=["nouvelle", "en_cours", "en_attente"]),
+                name="demande_tri_equipe_idx",
+            ),
+            models.Index(
+                "expert",
+                *cles_de_tri_boite(),
+                "id",
+                condition=Q(statut__in=["nouvelle", "en_cours", "en_attente"]),
+                name="demande_tri_expert_idx",
             ),
             # The inbox's structure filter: the structures of a team, read from the index only.
             models.Index(fields=["equipe", "partenaire"], name="demande_equipe_structure_idx"),

@@ -9,7 +9,7 @@ Visibility, the one rule every demande and file URL goes through (others get 404
 """
 
 import operator
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from functools import reduce
 from urllib.parse import urlencode
 
@@ -21,14 +21,13 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Trunc
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conventions.models import Adhesion, Service
@@ -47,6 +46,7 @@ from .models import (
     FiltreEnregistre,
     Message,
     PieceJointe,
+    cles_de_tri_boite,
 )
 
 Statut = Demande.Statut
@@ -178,9 +178,6 @@ ONGLETS = {
     "en_retard": "En retard",
 }
 
-#: Where a demande stands in the inbox order (see `trier_par_niveau_de_service`).
-RANG_EN_RETARD, RANG_A_TRAITER, RANG_REPONDUE, RANG_EN_PAUSE, RANG_CLOSE = range(5)
-
 
 def _a_traiter_q() -> Q:
     """The first-answer clock runs: not answered yet, neither paused nor closed."""
@@ -206,51 +203,27 @@ def _onglet_q(utilisateur, onglet: str, instant) -> Q:
     return Q()
 
 
-def trier_par_niveau_de_service(demandes: QuerySet[Demande], instant=None) -> QuerySet[Demande]:
+def trier_par_niveau_de_service(demandes: QuerySet[Demande]) -> QuerySet[Demande]:
     """The inbox order, the same for every tab and for the search results, computed by the
-    database so that a page of 25 costs the same whatever the volume:
+    database (a page of 25 costs the same whatever the volume, read from an index):
 
-    1. late demandes (first-answer deadline passed), the latest first;
-    2. demandes whose clock runs, by time left before the deadline (to the minute), an urgent
-       one before a normal one at equal deadline;
-    3. demandes already answered (the clock has stopped), by deadline;
-    4. demandes waiting for the partner (the clock is paused), the longest waiting first;
-    5. resolved and closed demandes (when a filter shows them), the most recent first.
+    1. demandes whose first-answer clock runs, by deadline: the late ones first (the latest
+       first), then by time left, an urgent one before a normal one at equal deadline;
+    2. demandes already answered (the clock has stopped), by deadline;
+    3. demandes waiting for the partner (the clock is paused), the longest waiting first;
+    4. resolved and closed demandes (when a filter shows them), the most recent first.
 
-    Business time only adds the hours the office is closed to both sides of a comparison, so
-    the order of the deadlines is the order of the business time left.
+    Business time only leaves out the hours the office is closed on both sides of a
+    comparison, so the order of the deadlines is the order of the business time left.
     """
-    instant = instant or timezone.now()
-    rang = Case(
-        When(_en_retard_q(instant), then=Value(RANG_EN_RETARD)),
-        When(_a_traiter_q(), then=Value(RANG_A_TRAITER)),
-        When(statut__in=[Statut.NOUVELLE, Statut.EN_COURS], then=Value(RANG_REPONDUE)),
-        When(statut=Statut.EN_ATTENTE, then=Value(RANG_EN_PAUSE)),
-        default=Value(RANG_CLOSE),
-        output_field=IntegerField(),
-    )
-    moment = Case(
-        When(statut=Statut.EN_ATTENTE, then=F("en_attente_depuis")),
-        When(
-            statut__in=[Statut.NOUVELLE, Statut.EN_COURS],
-            then=Trunc("echeance", "minute", tzinfo=UTC),
-        ),
-        default=Value(None),
-        output_field=DateTimeField(),
-    )
+    rang, moment, urgence = cles_de_tri_boite()
     fermeture = Case(
         When(statut__in=[Statut.RESOLUE, Statut.CLOTUREE], then=F("modifiee_le")),
         default=Value(None),
         output_field=DateTimeField(),
     )
-    urgence = Case(When(urgence=Demande.Urgence.URGENTE, then=Value(0)), default=Value(1))
-    return demandes.annotate(rang_tri=rang).order_by(
-        "rang_tri",
-        moment.asc(nulls_last=True),
-        fermeture.desc(nulls_last=True),
-        urgence,
-        "echeance",
-        "pk",
+    return demandes.order_by(
+        rang, moment.asc(nulls_last=True), urgence, fermeture.desc(nulls_last=True), "pk"
     )
 
 
@@ -285,7 +258,7 @@ def boite_cpam(
     demandes = demandes.select_related(
         "categorie", "partenaire", "expert__utilisateur", "equipe"
     ).annotate(message_partenaire_non_lu=_message_partenaire_non_lu())
-    return trier_par_niveau_de_service(demandes, instant)
+    return trier_par_niveau_de_service(demandes)
 
 
 def _message_partenaire_non_lu() -> ExpressionWrapper:

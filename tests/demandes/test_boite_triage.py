@@ -57,19 +57,15 @@ def situations(horloge_fixe, agent_a, structure_a, regle_generale, titulaire):
     )
     refs["close"] = demande("Résolue", statut="resolue", echeance=MAINTENANT - 30 * j)
     refs["normale_plus_tard"] = demande("Normale demain", echeance=MAINTENANT + j)
-    # Same minute as the urgent one, a few seconds earlier: the urgent one still comes first.
-    refs["normale_meme_echeance"] = demande(
-        "Normale même échéance", echeance=MAINTENANT + 3 * h + timedelta(seconds=5)
-    )
+    # Same deadline as the urgent one: the urgent one comes first.
+    refs["normale_meme_echeance"] = demande("Normale même échéance", echeance=MAINTENANT + 3 * h)
     refs["repondue"] = demande(
         "Déjà répondue",
         statut="en_cours",
         repondue_le=MAINTENANT - 2 * j,
         echeance=MAINTENANT - 2 * j,
     )
-    refs["urgente"] = demande(
-        "Urgente", urgence="urgente", echeance=MAINTENANT + 3 * h + timedelta(seconds=40)
-    )
+    refs["urgente"] = demande("Urgente", urgence="urgente", echeance=MAINTENANT + 3 * h)
     refs["pause_ancienne"] = demande(
         "Pause ancienne",
         statut="en_attente",
