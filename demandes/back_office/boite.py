@@ -129,9 +129,7 @@ class BoiteView(AccesMessagerieMixin, WagtailAdminTemplateMixin, TemplateView):
             filtres_enregistres=selectors.filtres_enregistres(utilisateur),
             filtre_form=filtre_form or FiltreEnregistreForm(),
             url_filtre_enregistrer=_avec_requete(self.request, "demandes_admin:filtre_enregistrer"),
-            expert_equipe_id=expert.equipe_id
-            if (expert := selectors.expert_de(utilisateur))
-            else None,
+            expert_equipe_id=self.equipe_de_l_expert(),
             **kwargs,
         )
 
