@@ -93,7 +93,7 @@ def test_superviseur_trie_puis_attribue_deux_demandes(
     page.goto("/admin/demandes/?onglet=equipe")
     for largeur in (1366, 390, 320):
         page.set_viewport_size({"width": largeur, "height": 900})
-        page.locator("main").evaluate("e => e.scrollIntoView()")
+        page.locator("nav.demandes-onglets").scroll_into_view_if_needed()
         capturer(page, f"boite-triage-superviseur-{largeur}")
         page.locator("#attribution-groupee").scroll_into_view_if_needed()
         capturer(page, f"boite-triage-attribution-{largeur}")
