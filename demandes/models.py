@@ -310,6 +310,34 @@ class CompteurDemande(models.Model):
         return f"{self.annee} : {self.dernier}"
 
 
+def cles_de_tri_boite() -> tuple:
+    """The keys of the inbox order (see `selectors.trier_par_niveau_de_service`) that do not
+    depend on the time of reading, so that an index can hold them: the place (clock running,
+    answered, waiting for the partner, closed), the moment that orders a place (deadline, or
+    start of the wait), urgent first at an equal moment. Plain status strings: the class body
+    of Demande cannot reach its own choices."""
+    horloge = Q(repondue_le__isnull=True, statut__in=["nouvelle", "en_cours"])
+    rang = models.Case(
+        models.When(horloge, then=models.Value(0)),
+        models.When(statut__in=["nouvelle", "en_cours"], then=models.Value(1)),
+        models.When(statut="en_attente", then=models.Value(2)),
+        default=models.Value(3),
+        output_field=models.IntegerField(),
+    )
+    moment = models.Case(
+        models.When(statut="en_attente", then=models.F("en_attente_depuis")),
+        models.When(statut__in=["nouvelle", "en_cours"], then=models.F("echeance")),
+        default=models.Value(None),
+        output_field=models.DateTimeField(),
+    )
+    urgence = models.Case(
+        models.When(urgence="urgente", then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+    return rang, moment, urgence
+
+
 class Demande(models.Model):
     class Statut(models.TextChoices):
         NOUVELLE = "nouvelle", _("Nouvelle")
@@ -429,6 +457,8 @@ class Demande(models.Model):
     # Read state, one flag per side.
     nouveau_pour_partenaire = models.BooleanField(default=False)
     nouveau_pour_cpam = models.BooleanField(default=True)
+    # When the CPAM side last opened it: a partner message after that is news for the inbox.
+    lue_cpam_le = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("demande")
@@ -452,6 +482,21 @@ class Demande(models.Model):
                 fields=["expert", "echeance", "id"],
                 condition=Q(statut__in=["nouvelle", "en_cours", "en_attente"]),
                 name="demande_ouverte_expert_idx",
+            ),
+            # ... and in the service-level order (a team's tab, an expert's own tab).
+            models.Index(
+                "equipe",
+                *cles_de_tri_boite(),
+                "id",
+                condition=Q(statut__in=["nouvelle", "en_cours", "en_attente"]),
+                name="demande_tri_equipe_idx",
+            ),
+            models.Index(
+                "expert",
+                *cles_de_tri_boite(),
+                "id",
+                condition=Q(statut__in=["nouvelle", "en_cours", "en_attente"]),
+                name="demande_tri_expert_idx",
             ),
             # The inbox's structure filter: the structures of a team, read from the index only.
             models.Index(fields=["equipe", "partenaire"], name="demande_equipe_structure_idx"),
@@ -660,3 +705,28 @@ class BrouillonReponse(models.Model):
 
     def __str__(self):
         return _("Brouillon de réponse")
+
+
+class FiltreEnregistre(models.Model):
+    """A person's named set of inbox filters (a tab and its filters, never a search: a NIR
+    must not be stored with them), re-applied in one click."""
+
+    NOM_LONGUEUR_MAX = 60
+
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="filtres_boite"
+    )
+    nom = models.CharField(_("nom du filtre"), max_length=NOM_LONGUEUR_MAX)
+    parametres = models.JSONField(default=dict)
+    cree_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("filtre enregistré")
+        verbose_name_plural = _("filtres enregistrés")
+        ordering = ["nom", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["utilisateur", "nom"], name="filtre_nom_unique")
+        ]
+
+    def __str__(self):
+        return self.nom

@@ -11,8 +11,23 @@ Visibility, the one rule every demande and file URL goes through (others get 404
 import operator
 from datetime import datetime, time
 from functools import reduce
+from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conventions.models import Adhesion, Service
@@ -21,7 +36,18 @@ from portail import roles
 from portail.dates import PARIS
 from portail.roles import a_un_role, est_personnel_cpam
 
-from .models import Absence, Avis, Categorie, DecisionRoutage, Demande, Expert, Message, PieceJointe
+from .models import (
+    Absence,
+    Avis,
+    Categorie,
+    DecisionRoutage,
+    Demande,
+    Expert,
+    FiltreEnregistre,
+    Message,
+    PieceJointe,
+    cles_de_tri_boite,
+)
 
 Statut = Demande.Statut
 
@@ -153,33 +179,67 @@ ONGLETS = {
 }
 
 
+def _a_traiter_q() -> Q:
+    """The first-answer clock runs: not answered yet, neither paused nor closed."""
+    return Q(repondue_le__isnull=True, statut__in=[Statut.NOUVELLE, Statut.EN_COURS])
+
+
 def _en_retard_q(instant) -> Q:
-    return Q(
-        repondue_le__isnull=True,
-        statut__in=[Statut.NOUVELLE, Statut.EN_COURS],
-        echeance__lte=instant,
+    return _a_traiter_q() & Q(echeance__lte=instant)
+
+
+def _onglet_q(utilisateur, onglet: str, instant) -> Q:
+    """Which of the demandes this person sees belong to a tab: the one rule that both the
+    tab's list and its count apply."""
+    if onglet == "miennes":
+        expert = expert_de(utilisateur)
+        return Q(expert=expert) if expert else Q(pk__in=[])
+    if onglet == "equipe":
+        return Q(equipe_id__in=equipes_de(utilisateur))
+    if onglet == "non_attribuees":
+        return Q(expert__isnull=True)
+    if onglet == "en_retard":
+        return _en_retard_q(instant)
+    return Q()
+
+
+def trier_par_niveau_de_service(demandes: QuerySet[Demande]) -> QuerySet[Demande]:
+    """The inbox order, the same for every tab and for the search results, computed by the
+    database (a page of 25 costs the same whatever the volume, read from an index):
+
+    1. demandes whose first-answer clock runs, by deadline: the late ones first (the latest
+       first), then by time left, an urgent one before a normal one at equal deadline;
+    2. demandes already answered (the clock has stopped), by deadline;
+    3. demandes waiting for the partner (the clock is paused), the longest waiting first;
+    4. resolved and closed demandes (when a filter shows them), the most recent first.
+
+    Business time only leaves out the hours the office is closed on both sides of a
+    comparison, so the order of the deadlines is the order of the business time left.
+    """
+    rang, moment, urgence = cles_de_tri_boite()
+    fermeture = Case(
+        When(statut__in=[Statut.RESOLUE, Statut.CLOTUREE], then=F("modifiee_le")),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+    return demandes.order_by(
+        rang, moment.asc(nulls_last=True), urgence, fermeture.desc(nulls_last=True), "pk"
     )
 
 
-def boite_cpam(utilisateur, onglet: str = "miennes", filtres: dict | None = None):
-    """The expert inbox: one tab, filtered, sorted by deadline (two queries with the count)."""
+def boite_cpam(
+    utilisateur, onglet: str = "miennes", filtres: dict | None = None, instant=None
+) -> QuerySet[Demande]:
+    """The CPAM inbox: one tab, filtered, in the service-level order (two queries with the
+    count); each row says whether the partner wrote since the CPAM side last opened it."""
     filtres = filtres or {}
-    instant = timezone.now()
-    demandes = demandes_visibles_cpam(utilisateur)
-    expert = expert_de(utilisateur)
-    if onglet == "miennes":
-        demandes = demandes.filter(expert=expert) if expert else demandes.none()
-    elif onglet == "equipe":
-        demandes = demandes.filter(equipe_id__in=equipes_de(utilisateur))
-    elif onglet == "non_attribuees":
-        demandes = demandes.filter(expert__isnull=True)
-    elif onglet == "en_retard":
-        demandes = demandes.filter(_en_retard_q(instant))
+    instant = instant or timezone.now()
+    demandes = demandes_visibles_cpam(utilisateur).filter(_onglet_q(utilisateur, onglet, instant))
 
     statut = filtres.get("statut") or ""
     if statut in Statut.values:
         demandes = demandes.filter(statut=statut)
-    elif statut != "toutes" and onglet != "en_retard":
+    elif statut != "toutes":
         demandes = demandes.filter(statut__in=Demande.OUVERTES)
     for champ, filtre in (
         ("categorie", "categorie__slug"),
@@ -195,30 +255,53 @@ def boite_cpam(utilisateur, onglet: str = "miennes", filtres: dict | None = None
     recherche = (filtres.get("q") or "").strip().upper().replace(" ", "")
     if recherche:
         demandes = demandes.filter(Q(reference=recherche) | Q(nir=recherche))
-    return demandes.select_related(
+    demandes = demandes.select_related(
         "categorie", "partenaire", "expert__utilisateur", "equipe"
-    ).order_by("echeance", "pk")
+    ).annotate(message_partenaire_non_lu=_message_partenaire_non_lu())
+    return trier_par_niveau_de_service(demandes)
+
+
+def _message_partenaire_non_lu() -> ExpressionWrapper:
+    """The partner wrote after the CPAM side last opened the demande (its first message, sent
+    with the demande, does not count: that is a new demande, not a new message)."""
+    ecrit_depuis = Exists(
+        Message.objects.filter(
+            demande=OuterRef("pk"),
+            cote=Message.Cote.PARTENAIRE,
+            cree_le__gt=Coalesce(OuterRef("lue_cpam_le"), OuterRef("cree_le")),
+        )
+    )
+    return ExpressionWrapper(Q(nouveau_pour_cpam=True) & ecrit_depuis, output_field=BooleanField())
 
 
 def compteurs_cpam(utilisateur) -> dict[str, int]:
-    """Counts shown on the inbox tabs (one query)."""
-    expert = expert_de(utilisateur)
-    ouvertes = Q(statut__in=Demande.OUVERTES)
+    """Counts shown on the inbox tabs: the open demandes of each tab, by the tab's own rule
+    (one query)."""
+    instant = timezone.now()
     aggregats = {
-        "equipe": Count("pk", filter=ouvertes & Q(equipe_id__in=equipes_de(utilisateur))),
-        "non_attribuees": Count("pk", filter=ouvertes & Q(expert__isnull=True)),
-        "en_retard": Count("pk", filter=_en_retard_q(timezone.now())),
+        onglet: Count("pk", filter=_onglet_q(utilisateur, onglet, instant)) for onglet in ONGLETS
     }
+    expert = expert_de(utilisateur)
     if expert:
-        aggregats["miennes"] = Count("pk", filter=ouvertes & Q(expert=expert))
-        aggregats["nouveautes"] = Count(
-            "pk", filter=ouvertes & Q(expert=expert, nouveau_pour_cpam=True)
-        )
+        aggregats["nouveautes"] = Count("pk", filter=Q(expert=expert, nouveau_pour_cpam=True))
     # Every count is of open demandes (late ones are "nouvelle" or "en cours"): the aggregate
     # then reads the partial indexes of open demandes, not the team's whole history.
-    return {"miennes": 0, "nouveautes": 0} | demandes_visibles_cpam(utilisateur).filter(
-        ouvertes
+    return {"nouveautes": 0} | demandes_visibles_cpam(utilisateur).filter(
+        statut__in=Demande.OUVERTES
     ).aggregate(**aggregats)
+
+
+def filtres_enregistres(utilisateur) -> list[FiltreEnregistre]:
+    """The person's saved inbox filters, each with its query string (one query)."""
+    filtres = list(FiltreEnregistre.objects.filter(utilisateur=utilisateur))
+    for filtre in filtres:
+        filtre.requete = urlencode(filtre.parametres)
+    return filtres
+
+
+def filtre_de(utilisateur, pk: int) -> FiltreEnregistre | None:
+    """One saved filter of this person, None for anybody else's (→ 404)."""
+    return FiltreEnregistre.objects.filter(utilisateur=utilisateur, pk=pk).first()
 
 
 def demande_pour_ecran_cpam(utilisateur, reference: str) -> Demande | None:
@@ -459,7 +542,7 @@ def resume_expert(utilisateur) -> dict[str, int] | None:
         return None
     maintenant = timezone.now()
     ce_soir = datetime.combine(timezone.localdate(maintenant), time.max, tzinfo=PARIS)
-    a_traiter = Q(repondue_le__isnull=True, statut__in=[Statut.NOUVELLE, Statut.EN_COURS])
+    a_traiter = _a_traiter_q()
     return Demande.objects.filter(expert=expert, statut__in=Demande.OUVERTES).aggregate(
         aujourdhui=Count(
             "pk", filter=a_traiter & Q(echeance__gt=maintenant, echeance__lte=ce_soir)

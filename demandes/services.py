@@ -21,6 +21,7 @@ from .models import (
     DecisionRoutage,
     Demande,
     Expert,
+    FiltreEnregistre,
     Message,
     PieceJointe,
     TransitionDemande,
@@ -320,7 +321,8 @@ def demande_ouvrir(*, demande: Demande, utilisateur) -> Demande:
     champs = []
     if demande.nouveau_pour_cpam:
         demande.nouveau_pour_cpam = False
-        champs.append("nouveau_pour_cpam")
+        demande.lue_cpam_le = timezone.now()
+        champs += ["nouveau_pour_cpam", "lue_cpam_le"]
     if (
         demande.statut == Statut.NOUVELLE
         and demande.expert
@@ -540,6 +542,48 @@ def brouillons_des_demandes_closes_supprimer() -> int:
     return BrouillonReponse.objects.filter(demande__statut=Statut.CLOTUREE).delete()[0]
 
 
+@transaction.atomic
+def demandes_reattribuer(
+    *, demandes: list[Demande], auteur, motif: str, expert: Expert | None = None, equipe=None
+) -> list[Demande]:
+    """Give several demandes to one expert (or queue) at once: each one exactly as
+    `demande_reattribuer` does (routing decision, notice), and all or none — one refusal
+    (a closed demande, an inactive expert) writes nothing."""
+    faites = []
+    for demande in sorted(demandes, key=lambda d: d.pk):  # locks always taken in one order
+        try:
+            faites.append(
+                demande_reattribuer(
+                    demande=demande, auteur=auteur, motif=motif, expert=expert, equipe=equipe
+                )
+            )
+        except TransitionInterdite as refus:
+            raise TransitionInterdite(
+                _("%(reference)s : %(refus)s")
+                % {"reference": demande.reference, "refus": refus.messages[0]}
+            ) from refus
+    return faites
+
+
+@transaction.atomic
+def demande_prendre(*, demande: Demande, utilisateur) -> Demande:
+    """An expert takes an unassigned demande of their own team's queue (from the inbox)."""
+    expert = Expert.objects.filter(utilisateur=utilisateur, actif=True).first()
+    demande = _verrouiller(demande)
+    if expert is None or demande.equipe_id != expert.equipe_id:
+        raise ValidationError(_("Seule une demande de la file de votre équipe peut être prise."))
+    if demande.expert_id is not None:
+        raise ValidationError(
+            _("Cette demande est déjà attribuée à %(qui)s.") % {"qui": demande.expert}
+        )
+    return demande_reattribuer(
+        demande=demande,
+        auteur=utilisateur,
+        motif=_("prise en charge depuis la boîte des demandes"),
+        expert=expert,
+    )
+
+
 # Service level sweep ---------------------------------------------------------------------------
 # Each reminder is claimed by an UPDATE ... WHERE stamp IS NULL: only the worker whose update
 # touched the row sends it, so retries and concurrent sweeps send it once.
@@ -718,3 +762,61 @@ def pieces_retirer(*, utilisateur, uuids) -> int:
         piece.delete()
         nombre += 1
     return nombre
+
+
+# Saved inbox filters ---------------------------------------------------------------------------
+
+#: What a saved filter may hold: the inbox's tab and filters (query-string names), nothing else.
+PARAMETRES_FILTRE = ("onglet", "statut", "categorie", "urgence", "structure", "departement")
+
+
+@transaction.atomic
+def filtre_enregistrer(*, utilisateur, nom: str, parametres: dict) -> FiltreEnregistre:
+    """Save the inbox's current tab and filters under a name, for this person only: a name is
+    required, unique for the person, at most `NOM_LONGUEUR_MAX` characters, and a person keeps
+    at most DEMANDES_FILTRES_ENREGISTRES_MAX filters."""
+    from django.contrib.auth import get_user_model
+
+    nom = " ".join((nom or "").split())
+    if not nom:
+        raise ValidationError({"nom": _("Donnez un nom à ce filtre.")})
+    if len(nom) > FiltreEnregistre.NOM_LONGUEUR_MAX:
+        raise ValidationError(
+            {
+                "nom": _("Le nom tient en %(n)s caractères au plus.")
+                % {"n": FiltreEnregistre.NOM_LONGUEUR_MAX}
+            }
+        )
+    # The person's row locked: two tabs saving at once cannot pass the maximum together.
+    get_user_model().objects.select_for_update().filter(pk=utilisateur.pk).first()
+    siens = FiltreEnregistre.objects.filter(utilisateur=utilisateur)
+    if siens.filter(nom__iexact=nom).exists():
+        raise ValidationError(
+            {
+                "nom": _("Vous avez déjà un filtre nommé « %(nom)s » : choisissez un autre nom.")
+                % {"nom": nom}
+            }
+        )
+    maximum = settings.DEMANDES_FILTRES_ENREGISTRES_MAX
+    if siens.count() >= maximum:
+        raise ValidationError(
+            {
+                "nom": _(
+                    "Vous avez déjà %(n)s filtres enregistrés : supprimez-en un avant d'en "
+                    "enregistrer un autre."
+                )
+                % {"n": maximum}
+            }
+        )
+    propres = {
+        cle: str(valeur)
+        for cle, valeur in parametres.items()
+        if cle in PARAMETRES_FILTRE and valeur not in (None, "")
+    }
+    if parametres.get("en_retard"):
+        propres["en_retard"] = "on"
+    return FiltreEnregistre.objects.create(utilisateur=utilisateur, nom=nom, parametres=propres)
+
+
+def filtre_supprimer(*, filtre: FiltreEnregistre) -> None:
+    filtre.delete()

@@ -27,6 +27,14 @@ def urls_demandes():
     reference = "<str:reference>/"
     urls = [
         path("", boite.BoiteView.as_view(), name="boite"),
+        path("attribuer/", boite.AttributionGroupeeView.as_view(), name="attribuer"),
+        path("filtres/", boite.FiltreEnregistrerView.as_view(), name="filtre_enregistrer"),
+        path(
+            "filtres/<int:pk>/supprimer/",
+            boite.FiltreSupprimerView.as_view(),
+            name="filtre_supprimer",
+        ),
+        path(f"{reference}prendre/", boite.PrendreView.as_view(), name="prendre"),
         path(reference, demande.DemandeView.as_view(), name="demande"),
         path(f"{reference}repondre/", demande.RepondreView.as_view(), name="repondre"),
         path(f"{reference}note/", demande.NoteView.as_view(), name="note"),

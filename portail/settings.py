@@ -395,6 +395,10 @@ DEMANDES_ADHESION_CONSERVATION_MOIS = env.int("DEMANDES_ADHESION_CONSERVATION_MO
 # counts per session, structure and state stay.
 FORMATIONS_CONSERVATION_MOIS = env.int("FORMATIONS_CONSERVATION_MOIS", default=24)
 DEMANDES_PIECES_PAR_MESSAGE = 5
+# The inbox: at most this many demandes given to one expert in one go (a superviseur's
+# selection on a page), and this many saved filters per person.
+DEMANDES_ATTRIBUTION_GROUPEE_MAX = 100
+DEMANDES_FILTRES_ENREGISTRES_MAX = 20
 # The phone line partners call for very urgent situations (shown instead of the form).
 DEMANDES_TELEPHONE_TRES_URGENT = env("DEMANDES_TELEPHONE_TRES_URGENT", default="36 46")
 # Uploads: files above 2.5 MB go to a temporary file, the whole request is capped a bit above

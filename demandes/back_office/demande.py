@@ -30,6 +30,7 @@ from portail.dates import heure
 from .. import selectors, services
 from ..models import Demande, Message, ReponseType
 from .affichage import complements_lisibles, horloge, nir_lisible, url_piece
+from .boite import fil_d_ariane
 from .forms import (
     BrouillonForm,
     InformationForm,
@@ -86,11 +87,10 @@ class DemandeView(WagtailAdminTemplateMixin, TemplateView):
         return self.objet.objet
 
     def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
+        return fil_d_ariane(
             {"url": reverse("demandes_admin:boite"), "label": _("Demandes")},
             {"url": "", "label": self.objet.reference},
-        ]
+        )
 
     def get(self, request, *args, **kwargs):
         demande = self.objet

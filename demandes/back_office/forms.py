@@ -14,7 +14,7 @@ from portail.fichiers import ACCEPT
 from portail.formulaires import SelectLeger
 
 from .. import selectors, services
-from ..models import LONGUEUR_MAX_MESSAGE, Categorie, Demande
+from ..models import LONGUEUR_MAX_MESSAGE, Categorie, Demande, FiltreEnregistre
 
 Statut = Demande.Statut
 
@@ -75,6 +75,23 @@ class FiltresBoiteForm(forms.Form):
         """The valid filters only: a stale or tampered value is ignored, not an error page."""
         self.is_valid()
         return {nom: valeur for nom, valeur in self.cleaned_data.items() if valeur}
+
+
+class FiltreEnregistreForm(forms.Form):
+    """The name under which the inbox's current tab and filters are saved."""
+
+    nom = forms.CharField(
+        label=gettext_lazy("Nom du filtre"),
+        max_length=FiltreEnregistre.NOM_LONGUEUR_MAX,
+        help_text=gettext_lazy(
+            "Enregistre l'onglet et les filtres appliqués à la liste (jamais une recherche), "
+            "pour les retrouver en un clic."
+        ),
+        error_messages={
+            "required": gettext_lazy("Donnez un nom à ce filtre."),
+            "max_length": gettext_lazy("Le nom tient en %(limit_value)d caractères au plus."),
+        },
+    )
 
 
 class RechercheForm(forms.Form):
@@ -255,10 +272,11 @@ class ReattributionForm(forms.Form):
         error_messages={"required": gettext_lazy("Indiquez le motif de la réattribution.")},
     )
 
-    def __init__(self, *args, demande: Demande, **kwargs):
+    def __init__(self, *args, demande: Demande | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # Plain values, not model instances: a CPAM has hundreds of experts and this form is
         # on every demande screen; the chosen one is read in clean_cible.
+        actuel = demande.expert_id if demande else None
         par_equipe: dict[str, list] = {}
         for pk, equipe, prenom, nom, email in selectors.experts_pour_reattribution().values_list(
             "pk",
@@ -268,7 +286,7 @@ class ReattributionForm(forms.Form):
             "utilisateur__email",
         ):
             libelle = f"{prenom} {nom}".strip() or email
-            if pk == demande.expert_id:
+            if pk == actuel:
                 libelle = _("%(nom)s (actuellement attribuée)") % {"nom": libelle}
             par_equipe.setdefault(equipe, []).append((f"expert:{pk}", libelle))
         files = [
@@ -295,3 +313,41 @@ class ReattributionForm(forms.Form):
         if objet is None:
             raise ValidationError(_("Choisissez un expert ou une file d'équipe."))
         return {"expert": objet} if genre == "expert" else {"equipe": objet}
+
+
+class AttributionGroupeeForm(ReattributionForm):
+    """Several demandes of the inbox, ticked by a superviseur, given to one expert or queue.
+
+    The demandes are read through the person's visibility: a reference they cannot see (or
+    that does not exist) refuses the whole selection, nothing is written."""
+
+    demandes = forms.MultipleChoiceField(
+        error_messages={"required": gettext_lazy("Cochez au moins une demande.")}
+    )
+
+    def __init__(self, *args, utilisateur, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.utilisateur = utilisateur
+        self.fields["cible"].label = _("Attribuer à")
+        self.fields["demandes"].choices = [
+            (r, r) for r in (self.data.getlist("demandes") if self.is_bound else [])
+        ]
+
+    def clean_demandes(self):
+        references = sorted(set(self.cleaned_data["demandes"]))
+        maximum = settings.DEMANDES_ATTRIBUTION_GROUPEE_MAX
+        if len(references) > maximum:
+            raise ValidationError(_("Attribuez au plus %(n)s demandes à la fois.") % {"n": maximum})
+        demandes = list(
+            selectors.demandes_visibles_cpam(self.utilisateur)
+            .filter(reference__in=references)
+            .order_by("pk")
+        )
+        if len(demandes) != len(references):
+            raise ValidationError(
+                _(
+                    "Une partie des demandes cochées n'existe pas ou ne vous est pas visible : "
+                    "aucune n'a été attribuée."
+                )
+            )
+        return demandes

@@ -91,6 +91,7 @@ ECRANS = [
     # Back-office.
     Ecran("expert-accueil-admin", "expert", "/admin/", admin=True),
     Ecran("expert-boite", "expert", "/admin/demandes/", admin=True),
+    Ecran("superviseur-boite", "superviseur", "/admin/demandes/?onglet=equipe", admin=True),
     Ecran("expert-demande", "expert", "/admin/demandes/{demande_expert}/", admin=True),
     Ecran("superviseur-tableau-de-bord", "superviseur", "/admin/tableau-de-bord/", admin=True),
     Ecran(

@@ -105,14 +105,24 @@ def test_superviseur_voit_toutes_les_equipes(client, superviseur, demandes):
     }
 
 
-def test_marque_nouveau_et_statut_en_texte(client_titulaire, demandes):
+def test_marque_nouveau_message_du_partenaire(client_titulaire, demandes, agent_a):
+    mienne = demandes["mienne"]
     contenu = texte(client_titulaire.get(BOITE))
-    assert "Nouveau" in contenu
+    # Never opened: said as such, not as a partner's message.
+    assert "Pas encore ouverte" in contenu
+    assert "Nouveau message du partenaire" not in contenu
     assert "Normale" in contenu and "Nouvelle" in contenu
-    client_titulaire.get(reverse("demandes_admin:demande", args=[demandes["mienne"].reference]))
+    client_titulaire.get(reverse("demandes_admin:demande", args=[mienne.reference]))
     contenu = texte(client_titulaire.get(BOITE))
-    assert ">Nouveau<" not in contenu
+    assert "Pas encore ouverte" not in contenu
+    assert "Nouveau message du partenaire" not in contenu
     assert "En cours" in contenu
+    # The partner writes after the expert read it: the row says so, in words.
+    services.message_partenaire_envoyer(demande=mienne, auteur=agent_a, corps="Voici la pièce.")
+    contenu = texte(client_titulaire.get(BOITE))
+    assert "Nouveau message du partenaire" in contenu
+    client_titulaire.get(reverse("demandes_admin:demande", args=[mienne.reference]))
+    assert "Nouveau message du partenaire" not in texte(client_titulaire.get(BOITE))
 
 
 def test_filtres(client_titulaire, agent_a, structure_a, regle_generale):

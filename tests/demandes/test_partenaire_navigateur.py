@@ -116,7 +116,7 @@ def test_formulaire_puis_reponse_de_l_expert(
     contexte_expert = contexte_connecte(navigateur, live_server, titulaire.utilisateur)
     expert = contexte_expert.new_page()
     expert.goto("/admin/demandes/")
-    expert.get_by_role("link", name=demande.reference).click()
+    expert.get_by_role("link", name=demande.reference, exact=True).click()
     expect(expert).to_have_url(f"/admin/demandes/{demande.reference}/")
     expect(expert.get_by_role("link", name="avis.pdf")).to_be_visible()
     expert.locator("#action-repondre textarea").fill("Les droits sont rouverts.")

@@ -63,6 +63,8 @@ def test_index_partiels_couvrent_les_demandes_ouvertes():
     assert {i.name for i in partiels} == {
         "demande_ouverte_equipe_idx",
         "demande_ouverte_expert_idx",
+        "demande_tri_equipe_idx",
+        "demande_tri_expert_idx",
     }
     for index in partiels:
         ((champ, statuts),) = index.condition.children

@@ -113,20 +113,20 @@ def test_expert_traite_sa_boite_et_resout(
         "aria-current", "page"
     )
     boite = expert.locator("table.demandes-boite")
-    expect(boite.get_by_role("link", name=urgente.reference)).to_be_visible()
-    expect(boite.get_by_role("link", name=normale.reference)).to_be_visible()
+    expect(boite.get_by_role("link", name=urgente.reference, exact=True)).to_be_visible()
+    expect(boite.get_by_role("link", name=normale.reference, exact=True)).to_be_visible()
 
     # Filter by urgency: only the urgent demande stays.
     expert.locator("details.demandes-filtres > summary").click()
     expert.get_by_label("Urgence").select_option("urgente")
     expert.get_by_role("button", name="Filtrer").click()
     expect(expert).to_have_url(re.compile(r"urgence=urgente"))
-    expect(boite.get_by_role("link", name=urgente.reference)).to_be_visible()
-    expect(boite.get_by_role("link", name=normale.reference)).to_have_count(0)
+    expect(boite.get_by_role("link", name=urgente.reference, exact=True)).to_be_visible()
+    expect(boite.get_by_role("link", name=normale.reference, exact=True)).to_have_count(0)
     capturer(expert, "2-boite-filtree")
 
     # Open it, answer.
-    boite.get_by_role("link", name=urgente.reference).click()
+    boite.get_by_role("link", name=urgente.reference, exact=True).click()
     expect(expert).to_have_url(re.compile(rf"/admin/demandes/{urgente.reference}/$"))
     reponse = expert.locator("#action-repondre")
     reponse.locator("textarea").fill("Nous vérifions les droits de l'assuré.")

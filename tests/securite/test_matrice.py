@@ -316,6 +316,29 @@ MATRICE = {
         editeur=302,
         formateur=302,
     ),
+    # The inbox's own actions: a superviseur's bulk assignment (404 to everybody else, empty
+    # form re-shown: 200), an expert taking a queued demande (refused with a message: 302),
+    # saved filters (an empty name re-shows the inbox: 200; nobody owns filter 1: 404).
+    "demandes_admin:attribuer": vue(
+        "POST", anonyme=CONNEXION, partenaires=CONNEXION, cpam=404, superviseur=200
+    ),
+    "demandes_admin:prendre": vue(
+        "POST",
+        anonyme=CONNEXION,
+        partenaires=CONNEXION,
+        cpam=404,
+        expert=(302, 404),
+        expert_autre=(404, 302),
+        superviseur=302,
+        editeur=302,
+        formateur=302,
+    ),
+    "demandes_admin:filtre_enregistrer": vue(
+        "POST", anonyme=CONNEXION, partenaires=CONNEXION, cpam=200, editeur=302, formateur=302
+    ),
+    "demandes_admin:filtre_supprimer": vue(
+        "POST", anonyme=CONNEXION, partenaires=CONNEXION, cpam=404, editeur=302, formateur=302
+    ),
     "tableaux_admin:tableau": vue(
         anonyme=CONNEXION, partenaires=CONNEXION, cpam=302, superviseur=200
     ),
