@@ -499,7 +499,8 @@ def demande_attribuer(
         corps=annonce or annonce_suivi(demande),
         cree_le=instant,
     )
-    notifications.reattribuee(demande)
+    if expert is None or auteur is None or expert.utilisateur_id != auteur.pk:
+        notifications.reattribuee(demande)  # not to the expert who took it themself
     return demande
 
 

@@ -198,9 +198,12 @@ def test_m_attribuer_une_demande_de_la_file(client, titulaire, superviseur, dema
     connecter_verifie(client, titulaire.utilisateur)
     adresse = reverse("demandes_admin:prendre", args=[demande_a.reference])
     assert client.get(adresse).status_code == 405
+    avis, courriels = Avis.objects.count(), Courriel.objects.count()
     response = client.post(f"{adresse}?onglet=non_attribuees", follow=True)
     assert response.redirect_chain[-1][0] == f"{BOITE}?onglet=non_attribuees"
     assert f"La demande {demande_a.reference} vous est attribuée." in texte(response)
+    # The expert who took it is not told what they just did.
+    assert (Avis.objects.count(), Courriel.objects.count()) == (avis, courriels)
     demande_a.refresh_from_db()
     assert demande_a.expert == titulaire
     assert demande_a.routages.last().auteur == titulaire.utilisateur
