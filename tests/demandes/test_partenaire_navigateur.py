@@ -1,9 +1,6 @@
 """The partner's form in a real Chromium: what the script shows and hides, then a demande sent
 with a PDF and the expert's answer read on its page. No console error, no CSP violation."""
 
-import os
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -11,6 +8,7 @@ from django.test import Client
 from demandes.models import Demande
 from tests.conftest import connecter_verifie
 from tests.demandes.conftest import NIR, PDF
+from tests.parcours.conftest import capturer
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -22,15 +20,6 @@ pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 def _orm_pendant_playwright(monkeypatch):
     """Playwright's sync API runs an event loop in the test thread: allow the ORM there."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-CAPTURES = Path(os.environ.get("CAPTURES_NAVIGATEUR", "/tmp/captures-navigateur"))  # noqa: S108
-
-
-def capturer(page, nom: str) -> None:
-    """Screenshot of a key page, kept as a test artefact for reviewers (not asserted)."""
-    CAPTURES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(CAPTURES / f"{nom}.png"), full_page=True)
 
 
 def contexte_connecte(navigateur, live_server, utilisateur):

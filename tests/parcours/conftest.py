@@ -55,10 +55,27 @@ def horloge_en_debut_de_pas(settings):
         yield
 
 
+#: The widths every screen is looked at (small phone, common phone, office screen).
+LARGEURS = (320, 390, 1366)
+
+
 def capturer(page, nom: str) -> None:
     """Screenshot of a key page, kept as a test artefact for reviewers (not asserted)."""
     CAPTURES.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(CAPTURES / f"parcours-{nom}.png"), full_page=True)
+
+
+def capturer_largeurs(page, nom: str) -> None:
+    """The page at each of `LARGEURS`, then back to 1366 px. The Wagtail admin scrolls inside
+    its own container, so the window is first grown to the content's height."""
+    for largeur in LARGEURS:
+        page.set_viewport_size({"width": largeur, "height": 900})
+        hauteur = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('*')].map((e) => e.scrollHeight))"
+        )
+        page.set_viewport_size({"width": largeur, "height": max(900, hauteur + 200)})
+        capturer(page, f"{nom}-{largeur}")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def nouveau_contexte(navigateur, live_server):

@@ -2,10 +2,8 @@
 with a substitute, the partner sees the new holder in the thread, the substitute finds the
 demandes in their inbox, and the expert, back, takes the unanswered ones back in one click."""
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,24 +12,12 @@ from demandes import services
 from demandes.models import Absence, Demande
 from portail.dates import date_en_lettres
 from tests.demandes.conftest import creer_demande
-from tests.parcours.conftest import capturer
+from tests.parcours.conftest import capturer_largeurs
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
-
-LARGEURS = (320, 390, 1366)
-CAPTURES = Path(os.environ.get("CAPTURES_ABSENCE", "/tmp/captures-absence"))  # noqa: S108
-
-
-def capturer_largeurs(page, nom: str) -> None:
-    """The page at the three widths reviewers look at (not asserted), then back to desktop."""
-    CAPTURES.mkdir(parents=True, exist_ok=True)
-    for largeur in LARGEURS:
-        page.set_viewport_size({"width": largeur, "height": 900})
-        page.screenshot(path=str(CAPTURES / f"{nom}-{largeur}.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_absence_suppleant_puis_reprise_en_un_clic(
@@ -67,14 +53,13 @@ def test_absence_suppleant_puis_reprise_en_un_clic(
         "Pendant l'absence de Claire Titulaire, votre demande est suivie par Paul Suppléant."
     )
     capturer_largeurs(agent, "demande-partenaire")
-    capturer(agent, "absence-demande-partenaire")
 
     # The substitute finds both in their inbox and answers one.
     remplacant = connecter(suppleant.utilisateur)
     remplacant.goto("/admin/demandes/")
     boite = remplacant.locator("table.demandes-boite")
-    expect(boite.get_by_role("link", name=repondue.reference)).to_be_visible()
-    expect(boite.get_by_role("link", name=muette.reference)).to_be_visible()
+    expect(boite.get_by_role("link", name=repondue.reference, exact=True)).to_be_visible()
+    expect(boite.get_by_role("link", name=muette.reference, exact=True)).to_be_visible()
     remplacant.goto(f"/admin/demandes/{muette.reference}/")
     expect(remplacant.locator(".demandes-fiche").first).to_contain_text(
         "pendant l'absence de Claire Titulaire"

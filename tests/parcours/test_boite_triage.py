@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from demandes.models import DecisionRoutage, Demande
 from tests.demandes.conftest import creer_demande
-from tests.parcours.conftest import capturer
+from tests.parcours.conftest import capturer, capturer_largeurs
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -91,14 +91,7 @@ def test_superviseur_trie_puis_attribue_deux_demandes(
     expect(lignes.first).to_contain_text(boite_equipe["urgente"])
 
     page.goto("/admin/demandes/?onglet=equipe")
-    for largeur in (1366, 390, 320):
-        page.set_viewport_size({"width": largeur, "height": 900})
-        page.locator("nav.demandes-onglets").scroll_into_view_if_needed()
-        capturer(page, f"boite-triage-superviseur-{largeur}")
-        page.locator("#attribution-groupee").scroll_into_view_if_needed()
-        capturer(page, f"boite-triage-attribution-{largeur}")
-
-    page.set_viewport_size({"width": 1366, "height": 900})
+    capturer_largeurs(page, "boite-triage-superviseur")
     case.check()
     page.get_by_label(f"Sélectionner {boite_equipe['normale']}").check()
     page.get_by_label("Attribuer à").select_option(label="Paul Suppléant")

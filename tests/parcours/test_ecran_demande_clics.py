@@ -1,37 +1,20 @@
 """Issue 14, « fewer clicks, nothing lost », in Chromium: the expert inserts a canned reply
 without the page reloading, their draft survives leaving the screen, and « Envoyer et
 résoudre » answers and resolves in one step; the partner sees the answer and the status.
-Screenshots of the screen at 320, 390 and 1366 px go to $CAPTURES_CLICS (default
-/tmp/captures-clics)."""
+Screenshots of the screen at 320, 390 and 1366 px are kept with the journeys' own."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from demandes.models import BrouillonReponse, Demande, Message, ReponseType
 from tests.demandes.conftest import creer_demande
+from tests.parcours.conftest import capturer_largeurs
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
-
-CAPTURES = Path(os.environ.get("CAPTURES_CLICS", "/tmp/captures-clics"))  # noqa: S108
-
-
-def capturer_largeurs(page, nom: str) -> None:
-    CAPTURES.mkdir(parents=True, exist_ok=True)
-    for largeur in (320, 390, 1366):
-        # The admin scrolls inside its own container: the window grows to the content's height.
-        page.set_viewport_size({"width": largeur, "height": 900})
-        hauteur = page.evaluate(
-            "Math.max(...[...document.querySelectorAll('*')].map((e) => e.scrollHeight))"
-        )
-        page.set_viewport_size({"width": largeur, "height": max(900, hauteur + 200)})
-        page.screenshot(path=str(CAPTURES / f"{nom}-{largeur}.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_reponse_type_sans_rechargement_brouillon_puis_envoyer_et_resoudre(
