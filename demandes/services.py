@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portail import journal
+
 from . import notifications, routage
 from .calendrier import ajouter_minutes_ouvrees, minutes_ouvrees_entre
 from .models import (
@@ -501,6 +503,7 @@ def demande_attribuer(
     )
     if expert is None or auteur is None or expert.utilisateur_id != auteur.pk:
         notifications.reattribuee(demande)  # not to the expert who took it themself
+    journal.noter_ecriture(demande.reference)
     return demande
 
 

@@ -7,6 +7,7 @@ never a NIR: only who, when (UTC), which action, which demande reference, from w
 """
 
 import logging
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -42,6 +43,19 @@ def journaliser(
         adresse_ip=adresse_client(request) if request is not None else None,
         detail=detail[:200],
     )
+
+
+#: References of the demandes a service wrote during the current request (None outside one).
+_ecritures: ContextVar[list[str] | None] = ContextVar("journal_ecritures", default=None)
+
+
+def noter_ecriture(reference: str) -> None:
+    """A service changed this demande during the current request: journalled as a write when
+    the request ends, even when the URL names no demande (a bulk assignment, an absence that
+    hands demandes over). Outside a request (a periodic task), nothing."""
+    ecritures = _ecritures.get()
+    if ecritures is not None:
+        ecritures.append(reference)
 
 
 def _reference_de_la_redirection(response) -> str:
@@ -86,19 +100,34 @@ class JournalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        jeton = _ecritures.set([])
+        try:
+            response = self.get_response(request)
+            ecritures = _ecritures.get()
+        finally:
+            _ecritures.reset(jeton)
         a_journaliser = action_pour(request, response)
+        if a_journaliser and a_journaliser[0] == Action.RECHERCHE and ecritures:
+            a_journaliser = None  # a write on several demandes, journalled one by one below
         if a_journaliser:
             action, reference = a_journaliser
-            correspondance = request.resolver_match
-            journaliser(
-                action=action,
-                request=request,
-                reference=reference,
-                vue=correspondance.view_name,
-                detail=f"{request.method} {response.status_code}",
-            )
+            self._journaliser(request, response, action, reference)
+        deja = a_journaliser[1] if a_journaliser else ""
+        for reference in dict.fromkeys(ecritures):
+            if reference != deja and request.user.is_authenticated:
+                self._journaliser(request, response, Action.ECRITURE, reference)
         return response
+
+    @staticmethod
+    def _journaliser(request, response, action, reference):
+        correspondance = request.resolver_match
+        journaliser(
+            action=action,
+            request=request,
+            reference=reference,
+            vue=correspondance.view_name if correspondance else "",
+            detail=f"{request.method} {response.status_code}",
+        )
 
 
 # Account events ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.urls import reverse
 from demandes import selectors, services
 from demandes.models import Avis, DecisionRoutage, Demande, FiltreEnregistre
 from portail.dates import PARIS
-from portail.models import Courriel
+from portail.models import Courriel, EntreeJournal
 from tests.conftest import connecter_verifie, texte
 from tests.demandes.conftest import NIR, creer_demande
 
@@ -267,6 +267,11 @@ def test_superviseur_attribue_plusieurs_demandes(client, superviseur, suppleant,
     # One notice and one e-mail per demande, as one by one.
     assert Avis.objects.filter(destinataire=suppleant.utilisateur).count() == 2
     assert Courriel.objects.filter(destinataire=suppleant.utilisateur.email).count() == 2
+    # The access journal names each demande written, not a "search" without reference.
+    ecritures = EntreeJournal.objects.filter(vue="demandes_admin:attribuer")
+    assert sorted(ecritures.values_list("action", "reference", "utilisateur")) == sorted(
+        (EntreeJournal.Action.ECRITURE, d.reference, superviseur.pk) for d in trois[:2]
+    )
 
 
 def test_attribution_groupee_vers_la_file_d_une_equipe(client, superviseur, autre_equipe, trois):
