@@ -10,6 +10,7 @@ hand-over again moves nothing more: the absent expert no longer holds any open d
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -25,6 +26,9 @@ from .services import demande_attribuer
 #: What counts as an answer of the substitute: what the partner reads from the CPAM, save
 #: automatic events (the hand-over line itself).
 TYPES_REPONSE = [Message.Type.MESSAGE, Message.Type.INFORMATION, Message.Type.RESOLUTION]
+
+#: Years an absence may fall in: a typing slip (year 1, 9999) is refused, not saved.
+ANNEES_ACCEPTEES = (2000, 2100)
 
 
 # Who may ---------------------------------------------------------------------------------------
@@ -73,6 +77,16 @@ def absence_valider(*, expert: Expert, debut, fin, suppleant: Expert | None) -> 
     erreurs = {}
     if debut and fin and fin <= debut:
         erreurs["fin"] = _("La fin de l'absence doit être postérieure à son début.")
+    elif debut and fin and fin - debut > timedelta(days=settings.DEMANDES_ABSENCE_DUREE_MAX_JOURS):
+        erreurs["fin"] = _(
+            "Une absence dure au plus %(jours)s jours : déclarez la suite en une autre absence."
+        ) % {"jours": settings.DEMANDES_ABSENCE_DUREE_MAX_JOURS}
+    for champ, valeur in (("debut", debut), ("fin", fin)):
+        if valeur and not ANNEES_ACCEPTEES[0] <= valeur.year <= ANNEES_ACCEPTEES[1]:
+            erreurs[champ] = _("Indiquez une date entre %(de)s et %(a)s.") % {
+                "de": ANNEES_ACCEPTEES[0],
+                "a": ANNEES_ACCEPTEES[1],
+            }
     if suppleant is not None:
         if suppleant.pk == expert.pk:
             erreurs["suppleant"] = _("Le suppléant doit être un autre expert que l'expert absent.")
@@ -114,15 +128,7 @@ def _libelle(absence: Absence) -> str:
 
 
 def _remplacant(absence: Absence, instant) -> Expert | None:
-    suppleant = absence.suppleant
-    if (
-        suppleant is not None
-        and suppleant.actif
-        and suppleant.utilisateur.is_active
-        and not routage.est_absent(suppleant, instant)
-    ):
-        return suppleant
-    return None
+    return absence.suppleant if routage.est_present(absence.suppleant, instant) else None
 
 
 @transaction.atomic
@@ -131,14 +137,21 @@ def absence_remettre(*, absence: Absence, instant=None) -> int:
     or else one by one to the team's present expert with the fewest open demandes (ties by id),
     or else to the team's unassigned queue. Returns how many moved."""
     instant = instant or timezone.now()
-    absence = Absence.objects.select_related(
-        "expert__utilisateur", "expert__equipe", "suppleant__utilisateur", "suppleant__equipe"
-    ).get(pk=absence.pk)
+    absence = (
+        Absence.objects.select_for_update(of=("self",))
+        .select_related(
+            "expert__utilisateur", "expert__equipe", "suppleant__utilisateur", "suppleant__equipe"
+        )
+        .get(pk=absence.pk)
+    )
+    if absence.reprise_le is not None or not absence.debut <= instant < absence.fin:
+        return 0  # taken back already (the sweep read it before), or not running
     demandes = list(
         Demande.objects.select_for_update(of=("self",))
         .filter(expert_id=absence.expert_id, statut__in=Demande.OUVERTES)
-        .select_related("equipe")
-        .order_by("echeance", "pk")
+        .select_related("equipe", "remise_pour")
+        .annotate(_repondue=_repondue_depuis_la_remise())
+        .order_by("pk")
     )
     if not demandes:
         return 0
@@ -175,10 +188,20 @@ def absence_remettre(*, absence: Absence, instant=None) -> int:
             motif=_("%(absence)s → %(pourquoi)s")
             % {"absence": _libelle(absence), "pourquoi": pourquoi},
             annonce=annonce,
-            remise_pour=absence,
+            remise_pour=_retour_vers(demande, absence),
             instant=instant,
         )
     return len(demandes)
+
+
+def _retour_vers(demande: Demande, absence: Absence) -> Absence:
+    """The absence whose return brings this demande back. A substitute who goes away in turn
+    passes on the demande they cover, unanswered: it still goes back to the expert it was
+    first handed over from, when that expert returns."""
+    premiere = demande.remise_pour
+    if premiere is not None and premiere.reprise_le is None and not demande._repondue:
+        return premiere
+    return absence
 
 
 # Return ----------------------------------------------------------------------------------------

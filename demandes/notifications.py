@@ -66,11 +66,10 @@ def _cote_cpam(demande: Demande) -> list:
     """Whoever holds the demande now: its expert while present; the team's superviseurs when it
     has none, or when its expert is inactive or away (an absence not handed over yet). Every
     notice for the CPAM side goes through here."""
-    from .routage import est_absent
+    from .routage import est_present
 
-    expert = demande.expert
-    if expert is not None and expert.actif and not est_absent(expert):
-        return [expert.utilisateur]
+    if est_present(demande.expert):
+        return [demande.expert.utilisateur]
     return _superviseurs(demande)
 
 

@@ -83,6 +83,14 @@ def _present(expert: Expert | None, absences: dict[int, Absence]) -> bool:
     )
 
 
+def est_present(expert: Expert | None, instant: datetime | None = None) -> bool:
+    """Who may hold a demande at `instant`: an active expert, with an active account, not away
+    (the same rule as the routing's, for one expert)."""
+    if expert is None or not expert.actif or not expert.utilisateur.is_active:
+        return False
+    return _present(expert, absences_en_cours([expert], instant or timezone.now()))
+
+
 def expert_le_moins_charge(equipe: Equipe, instant: datetime, exclus=()) -> Expert | None:
     """The present active expert of the team with the fewest open demandes (one query)."""
     absent = Absence.objects.filter(expert=OuterRef("pk"), debut__lte=instant, fin__gt=instant)

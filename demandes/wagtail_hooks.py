@@ -245,6 +245,10 @@ class AbsenceViewSet(MessagerieViewSet):
     url_prefix = "messagerie/absences"
     icon = "date"
     menu_label = _("Absences")
+    # An absence hands demandes over and its return gives them back (demandes.continuite): it
+    # is ended early by "Reprendre" on /admin/demandes/absences/, never edited or deleted here,
+    # which would leave the handed-over demandes with the substitute.
+    actions_exclues = ("change", "delete")
     index_view_class = referentiel.AbsenceIndexView
     list_display = [
         Column("expert", label=_("Expert"), sort_key="expert__utilisateur__last_name"),

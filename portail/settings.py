@@ -399,6 +399,8 @@ DEMANDES_PIECES_PAR_MESSAGE = 5
 # selection on a page), and this many saved filters per person.
 DEMANDES_ATTRIBUTION_GROUPEE_MAX = 100
 DEMANDES_FILTRES_ENREGISTRES_MAX = 20
+#: Longest absence declared at once (days); a longer one is declared in several parts.
+DEMANDES_ABSENCE_DUREE_MAX_JOURS = env.int("DEMANDES_ABSENCE_DUREE_MAX_JOURS", default=366)
 # The phone line partners call for very urgent situations (shown instead of the form).
 DEMANDES_TELEPHONE_TRES_URGENT = env("DEMANDES_TELEPHONE_TRES_URGENT", default="36 46")
 # Uploads: files above 2.5 MB go to a temporary file, the whole request is capped a bit above

@@ -103,12 +103,13 @@ ATTENDU = {
         "reponses_types": (200, 200),
     },
     "add": {nom: ("refus", 200) for nom in VIEWSETS},
-    "edit": {nom: ("refus", 200) for nom in VIEWSETS},
+    # An absence is ended by its return (demandes.continuite), never edited or deleted.
+    "edit": {nom: ("refus", "refus" if nom == "absences" else 200) for nom in VIEWSETS},
     "delete": {
         "categories": ("refus", "refus"),  # demandes keep their category
         "equipes": ("refus", "refus"),
         "experts": ("refus", "refus"),
-        "absences": ("refus", 200),
+        "absences": ("refus", "refus"),
         "regles": ("refus", "refus"),  # routing decisions point to their rule
         "reponses_types": ("refus", 200),
     },

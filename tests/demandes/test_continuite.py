@@ -16,7 +16,7 @@ from demandes import continuite, notifications, services, tasks
 from demandes.models import Absence, Avis, DecisionRoutage, Demande, Message, RegleRoutage
 from portail import roles
 from portail.dates import date_en_lettres
-from portail.models import Courriel
+from portail.models import Courriel, EntreeJournal
 from tests.conftest import connecter_verifie, texte
 from tests.demandes.conftest import categorie, creer_demande, creer_expert
 from tests.factories import UtilisateurFactory
@@ -261,6 +261,45 @@ def test_retour_rend_les_demandes_non_repondues(trois_demandes, titulaire, suppl
     assert continuite.absence_reprendre(absence=absence, auteur=titulaire.utilisateur) == 0
 
 
+def test_remise_apres_la_reprise_ne_deplace_rien(trois_demandes, titulaire, suppleant):
+    # The sweep read the running absence, then the expert took back before it got there.
+    absence = absence_declaree(titulaire, suppleant=suppleant)
+    continuite.absence_reprendre(absence=absence, auteur=titulaire.utilisateur)
+    absence.fin = timezone.now() + timedelta(days=2)  # as read before the return
+    assert continuite.absence_remettre(absence=absence) == 0
+    assert {recharger(d).expert for d in trois_demandes} == {titulaire}
+
+
+def test_absences_enchainees_le_premier_expert_retrouve_ses_demandes(
+    trois_demandes, titulaire, suppleant, troisieme
+):
+    # Claire is away (Paul covers); then Paul goes away too (Rémi covers Paul).
+    absence_claire = absence_declaree(titulaire, suppleant=suppleant)
+    absence_paul = absence_declaree(suppleant, suppleant=troisieme)
+    for demande in trois_demandes:
+        demande = recharger(demande)
+        assert demande.expert == troisieme and demande.remise_pour == absence_claire
+    # Paul comes back first: Claire's demandes are not his to take.
+    assert continuite.absence_reprendre(absence=absence_paul, auteur=suppleant.utilisateur) == 0
+    assert {recharger(d).expert for d in trois_demandes} == {troisieme}
+    # Claire comes back: the unanswered ones are hers again.
+    services.message_cpam_envoyer(
+        demande=trois_demandes[0], auteur=troisieme.utilisateur, corps="Je m'en occupe."
+    )
+    assert continuite.absence_reprendre(absence=absence_claire, auteur=titulaire.utilisateur) == 2
+    assert [recharger(d).expert for d in trois_demandes] == [troisieme, titulaire, titulaire]
+
+
+def test_avis_aux_superviseurs_quand_le_compte_de_l_expert_est_desactive(
+    demande_a, titulaire, superviseur
+):
+    titulaire.utilisateur.is_active = False
+    titulaire.utilisateur.save()
+    Avis.objects.all().delete()
+    notifications.alerte_delai(recharger(demande_a))
+    assert list(Avis.objects.values_list("destinataire", flat=True)) == [superviseur.pk]
+
+
 def test_reprise_d_une_absence_a_venir_refusee(trois_demandes, titulaire, suppleant):
     absence = absence_declaree(
         titulaire, suppleant=suppleant, debut=timezone.now() + timedelta(days=2)
@@ -383,6 +422,8 @@ def test_service_refuse_un_autre_expert(titulaire, suppleant, expert_autre_equip
         ("lui_meme", "Le suppléant doit être un autre expert que l&#x27;expert absent."),
         ("autre_equipe", "Sélectionnez un choix valide."),
         ("inactif", "Sélectionnez un choix valide."),
+        ("an_1", "Indiquez une date entre 2000 et 2100."),
+        ("trop_longue", "Une absence dure au plus 366 jours"),
     ],
 )
 def test_declaration_refusee_en_francais_rien_ecrit(
@@ -402,6 +443,10 @@ def test_declaration_refusee_en_francais_rien_ecrit(
         donnees["suppleant"] = titulaire.pk
     elif cas == "autre_equipe":
         donnees["suppleant"] = expert_autre_equipe.pk
+    elif cas == "an_1":
+        donnees["debut"] = "0001-01-01T00:00"
+    elif cas == "trop_longue":
+        donnees["fin"] = (debut + timedelta(days=400)).strftime("%Y-%m-%dT%H:%M")
     else:
         suppleant.actif = False
         suppleant.save()
@@ -472,6 +517,11 @@ def test_declarer_et_reprendre_depuis_l_ecran(client, trois_demandes, titulaire,
         reverse("demandes_admin:absence_reprendre", args=[absence.pk]), follow=True
     )
     assert "3 demandes sont revenues à Claire Titulaire." in texte(response)
+    # Each demande moved is in the access journal, at the hand-over and at the return.
+    references = sorted(d.reference for d in trois_demandes)
+    for vue in ("demandes_admin:absence_declarer", "demandes_admin:absence_reprendre"):
+        ecritures = EntreeJournal.objects.filter(vue=vue, action=EntreeJournal.Action.ECRITURE)
+        assert sorted(ecritures.values_list("reference", flat=True)) == references
 
 
 def test_superviseur_d_une_autre_equipe_ne_declare_pas(client, titulaire, demande_a):

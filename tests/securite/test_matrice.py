@@ -699,18 +699,10 @@ MATRICE = {
         superviseur=200,
     ),
     "messagerie_absences:edit": vue(
-        objets={"pk": "absence"},
-        anonyme=CONNEXION,
-        partenaires=CONNEXION,
-        cpam=302,
-        superviseur=200,
+        objets={"pk": "absence"}, anonyme=CONNEXION, partenaires=CONNEXION, cpam=302
     ),
     "messagerie_absences:delete": vue(
-        objets={"pk": "absence"},
-        anonyme=CONNEXION,
-        partenaires=CONNEXION,
-        cpam=302,
-        superviseur=200,
+        objets={"pk": "absence"}, anonyme=CONNEXION, partenaires=CONNEXION, cpam=302
     ),
     "messagerie_absences:history": vue(
         objets={"pk": "absence"},
