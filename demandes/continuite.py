@@ -23,10 +23,6 @@ from . import routage
 from .models import Absence, Demande, Equipe, Expert, Message
 from .services import demande_attribuer
 
-#: What counts as an answer of the substitute: what the partner reads from the CPAM, save
-#: automatic events (the hand-over line itself).
-TYPES_REPONSE = [Message.Type.MESSAGE, Message.Type.INFORMATION, Message.Type.RESOLUTION]
-
 #: Years an absence may fall in: a typing slip (year 1, 9999) is refused, not saved.
 ANNEES_ACCEPTEES = (2000, 2100)
 
@@ -212,7 +208,7 @@ def _repondue_depuis_la_remise():
         Message.objects.filter(
             demande=OuterRef("pk"),
             cote=Message.Cote.CPAM,
-            type__in=TYPES_REPONSE,
+            type__in=Message.TYPES_REPONSE,
             cree_le__gte=OuterRef("attribuee_le"),
         )
     )

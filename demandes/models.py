@@ -534,6 +534,9 @@ class Message(models.Model):
         RESOLUTION = "resolution", _("Résolution")
         EVENEMENT = "evenement", _("Événement")
 
+    #: What the partner reads as an answer of the CPAM (not a note, not an automatic event).
+    TYPES_REPONSE = (Type.MESSAGE, Type.INFORMATION, Type.RESOLUTION)
+
     class Cote(models.TextChoices):
         PARTENAIRE = "partenaire", _("Partenaire")
         CPAM = "cpam", _("CPAM")

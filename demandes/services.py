@@ -515,9 +515,14 @@ def _brouillon_supprimer(demande: Demande, auteur) -> None:
 
 
 @transaction.atomic
-def brouillon_enregistrer(*, demande: Demande, auteur, corps: str) -> BrouillonReponse | None:
+def brouillon_enregistrer(
+    *, demande: Demande, auteur, corps: str, vu_jusqu_a: int | None = None
+) -> BrouillonReponse | None:
     """Keep the answer an expert is writing, for them alone, until they send it; an empty text
-    deletes the draft. Only an open demande takes a draft (no answer can be sent otherwise)."""
+    deletes the draft. Only an open demande takes a draft (no answer can be sent otherwise).
+    `vu_jusqu_a`: the last message of the screen the draft was typed on; a draft that arrives
+    after this person's answer left from that screen (a save still on its way when they
+    clicked « Envoyer ») is dropped, not kept to be sent twice."""
     if len(corps) > LONGUEUR_MAX_MESSAGE:
         raise ValidationError(
             _(
@@ -532,7 +537,13 @@ def brouillon_enregistrer(*, demande: Demande, auteur, corps: str) -> BrouillonR
             _("Cette demande est close : aucune réponse ne peut plus y être écrite."),
             code="close",
         )
-    if not corps.strip():
+    deja_repondu = (
+        vu_jusqu_a is not None
+        and demande.messages.filter(
+            auteur=auteur, cote=Message.Cote.CPAM, type__in=Message.TYPES_REPONSE, pk__gt=vu_jusqu_a
+        ).exists()
+    )
+    if deja_repondu or not corps.strip():
         _brouillon_supprimer(demande, auteur)
         return None
     brouillon, _cree = BrouillonReponse.objects.update_or_create(

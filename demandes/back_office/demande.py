@@ -155,6 +155,7 @@ class DemandeView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(
             demande=demande,
             fil=fil,
+            dernier_message=max((message.pk for message in fil), default=0),
             routages=selectors.historique_routage(demande),
             horloge=horloge(demande, timezone.now()),
             nir=nir_lisible(demande.nir),
@@ -306,7 +307,10 @@ class BrouillonView(_ReponseEnCoursView):
         if brouillon.is_valid():
             try:
                 enregistre = services.brouillon_enregistrer(
-                    demande=self.objet, auteur=request.user, corps=brouillon.cleaned_data["corps"]
+                    demande=self.objet,
+                    auteur=request.user,
+                    corps=brouillon.cleaned_data["corps"],
+                    vu_jusqu_a=brouillon.cleaned_data["dernier_message"],
                 )
             except ValidationError as refus:
                 erreur = " ".join(refus.messages)

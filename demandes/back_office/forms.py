@@ -241,6 +241,13 @@ class BrouillonForm(forms.Form):
             )
         },
     )
+    #: The last message of the screen the draft was typed on (see `brouillon_enregistrer`);
+    #: missing or unreadable, the draft is kept as before.
+    dernier_message = forms.CharField(required=False, max_length=20)
+
+    def clean_dernier_message(self) -> int | None:
+        valeur = self.cleaned_data["dernier_message"]
+        return int(valeur) if valeur.isdigit() else None
 
 
 class NoteForm(MessageForm):

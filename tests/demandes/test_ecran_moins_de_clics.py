@@ -215,6 +215,34 @@ def test_brouillon_enregistre_puis_repris_puis_efface_a_l_envoi(client_titulaire
     assert zone_reponse(texte(client_titulaire.get(url(demande_a)))) == ""
 
 
+def test_brouillon_arrive_apres_l_envoi_de_la_reponse_abandonne(client_titulaire, demande_a):
+    # The screen as the expert opened it, then their answer leaves while a draft save of the
+    # same text is still on its way: that late draft is dropped, not offered to send again.
+    contenu = texte(client_titulaire.get(url(demande_a)))
+    dernier = re.search(r'name="repondre-dernier_message" value="(\d+)"', contenu).group(1)
+    client_titulaire.post(url(demande_a, "repondre"), {"repondre-corps": "Bonjour, c'est fait."})
+    response = client_titulaire.post(
+        url(demande_a, "brouillon"),
+        {"repondre-corps": "Bonjour, c'est fait.", "repondre-dernier_message": dernier},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    assert not BrouillonReponse.objects.exists()
+    # From the screen reloaded after the answer, a new draft is kept; a tampered marker is
+    # ignored, never an error.
+    contenu = texte(client_titulaire.get(url(demande_a)))
+    dernier = re.search(r'name="repondre-dernier_message" value="(\d+)"', contenu).group(1)
+    for marqueur in (dernier, "abc", ""):
+        BrouillonReponse.objects.all().delete()
+        response = client_titulaire.post(
+            url(demande_a, "brouillon"),
+            {"repondre-corps": "Autre chose", "repondre-dernier_message": marqueur},
+            HTTP_ACCEPT="application/json",
+        )
+        assert response.status_code == 200
+        assert BrouillonReponse.objects.get().corps == "Autre chose"
+
+
 def test_brouillon_efface_a_la_resolution(client_titulaire, demande_a):
     brouillon_json(client_titulaire, demande_a, "Brouillon")
     client_titulaire.post(

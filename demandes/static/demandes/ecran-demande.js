@@ -88,6 +88,9 @@ function brouillon(form, zoneTexte, annonce) {
     const donnees = new FormData();
     donnees.append("csrfmiddlewaretoken", jeton.value);
     donnees.append(zoneTexte.name, texte);
+    // The server drops a draft that arrives after this screen's answer was sent.
+    const dernier = form.querySelector("input[name$='dernier_message']");
+    if (dernier) donnees.append(dernier.name, dernier.value);
     const requete = fetch(url, {
       method: "POST",
       body: donnees,
