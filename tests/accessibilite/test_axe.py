@@ -93,6 +93,7 @@ ECRANS = [
     Ecran("expert-boite", "expert", "/admin/demandes/", admin=True),
     Ecran("superviseur-boite", "superviseur", "/admin/demandes/?onglet=equipe", admin=True),
     Ecran("expert-demande", "expert", "/admin/demandes/{demande_expert}/", admin=True),
+    Ecran("expert-absences", "expert", "/admin/demandes/absences/", admin=True),
     Ecran("superviseur-tableau-de-bord", "superviseur", "/admin/tableau-de-bord/", admin=True),
     Ecran(
         "formateur-inscriptions",
