@@ -251,7 +251,7 @@ def absence_reprendre(*, absence: Absence, auteur=None, instant=None) -> int:
         .filter(remise_pour=absence)
         .select_related("expert__utilisateur", "equipe")
         .annotate(_repondue=_repondue_depuis_la_remise())
-        .order_by("echeance", "pk")
+        .order_by("pk")  # locks in one order everywhere (see services.demandes_reattribuer)
     )
     revenues = 0
     qui = auteur.get_full_name() or auteur.email if auteur else ""

@@ -8,7 +8,7 @@ are read in one query, and only when both are away is the team's load computed.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,13 +29,15 @@ class AucuneRegle(Exception):
     """No rule covers this category and territory (there should always be a default rule)."""
 
 
-def regle_applicable(*, categorie: Categorie, partenaire: Partenaire) -> RegleRoutage | None:
+def regle_applicable(*, categorie: Categorie | None, partenaire: Partenaire) -> RegleRoutage | None:
     """The most specific active rule: structure, then département, then everywhere; at equal
-    territory, the rule naming the category before the rule for every category."""
+    territory, the rule naming the category before the rule for every category. Without a
+    category (which team covers this structure at all), the rule for every category first."""
+    regles = RegleRoutage.objects.filter(active=True)
+    if categorie is not None:
+        regles = regles.filter(Q(categorie=categorie) | Q(categorie__isnull=True))
     return (
-        RegleRoutage.objects.filter(active=True)
-        .filter(Q(categorie=categorie) | Q(categorie__isnull=True))
-        .filter(
+        regles.filter(
             Q(partenaire=partenaire)
             | Q(partenaire__isnull=True, departement=partenaire.departement)
             | Q(partenaire__isnull=True, departement="")
@@ -56,7 +58,7 @@ def regle_applicable(*, categorie: Categorie, partenaire: Partenaire) -> RegleRo
         .select_related(
             "titulaire__utilisateur", "titulaire__equipe", "suppleant__utilisateur", "categorie"
         )
-        .order_by("_territoire", "_categorie", "pk")
+        .order_by("_territoire", "_categorie" if categorie is not None else "-_categorie", "pk")
         .first()
     )
 
@@ -93,16 +95,8 @@ def est_present(expert: Expert | None, instant: datetime | None = None) -> bool:
 
 def expert_le_moins_charge(equipe: Equipe, instant: datetime, exclus=()) -> Expert | None:
     """The present active expert of the team with the fewest open demandes (one query)."""
-    absent = Absence.objects.filter(expert=OuterRef("pk"), debut__lte=instant, fin__gt=instant)
-    return (
-        Expert.objects.filter(equipe=equipe, actif=True, utilisateur__is_active=True)
-        .exclude(pk__in=[e.pk for e in exclus if e is not None])
-        .exclude(Exists(absent))
-        .annotate(charge=Count("demandes", filter=Q(demandes__statut__in=Demande.OUVERTES)))
-        .select_related("utilisateur")
-        .order_by("charge", "pk")
-        .first()
-    )
+    charges = charges_equipe(equipe.pk, instant, exclus=[e.pk for e in exclus if e is not None])
+    return charges[0][2] if charges else None
 
 
 def decider(*, categorie: Categorie, partenaire: Partenaire, instant=None) -> Decision:
@@ -163,30 +157,9 @@ def decider(*, categorie: Categorie, partenaire: Partenaire, instant=None) -> De
 
 
 def equipe_du_territoire(*, partenaire: Partenaire, categorie: Categorie | None = None):
-    """The team that would get this structure's demande (of this category, or of any category:
-    the rule for every category first), by the same rules as `decider`; None without a rule."""
-    if categorie is not None:
-        regle = regle_applicable(categorie=categorie, partenaire=partenaire)
-    else:
-        regle = (
-            RegleRoutage.objects.filter(active=True)
-            .filter(
-                Q(partenaire=partenaire)
-                | Q(partenaire__isnull=True, departement=partenaire.departement)
-                | Q(partenaire__isnull=True, departement="")
-            )
-            .annotate(
-                _territoire=Case(
-                    When(partenaire__isnull=False, then=Value(0)),
-                    When(departement="", then=Value(2)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .select_related("titulaire__equipe")
-            .order_by("_territoire", F("categorie").asc(nulls_first=True), "pk")
-            .first()
-        )
+    """The team that would get this structure's demande (of this category, or of any category),
+    by the same rule as `decider`; None without a rule."""
+    regle = regle_applicable(categorie=categorie, partenaire=partenaire)
     return regle.titulaire.equipe if regle else None
 
 

@@ -23,6 +23,11 @@ from conventions.back_office.communs import ajouter_erreurs
 from .. import continuite, selectors
 from ..models import Expert
 
+#: The screen lists the absences still running, to come, or ended in the last this many days,
+#: at most this many of them (newest first).
+ABSENCES_RECENTES_JOURS = 30
+ABSENCES_AFFICHEES_MAX = 50
+
 
 class DateHeureInput(forms.DateTimeInput):
     input_type = "datetime-local"
@@ -98,8 +103,8 @@ class AbsencesView(WagtailAdminTemplateMixin, TemplateView):
         instant = timezone.now()
         absences = list(
             continuite.absences_gerees_par(self.request.user)
-            .filter(fin__gt=instant - timedelta(days=30))
-            .order_by("-debut")[:50]
+            .filter(fin__gt=instant - timedelta(days=ABSENCES_RECENTES_JOURS))
+            .order_by("-debut")[:ABSENCES_AFFICHEES_MAX]
         )
         a_reprendre = continuite.demandes_a_reprendre(absences)
         for absence in absences:
