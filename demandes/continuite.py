@@ -83,6 +83,18 @@ def absence_valider(*, expert: Expert, debut, fin, suppleant: Expert | None) -> 
                 "de": ANNEES_ACCEPTEES[0],
                 "a": ANNEES_ACCEPTEES[1],
             }
+    if (
+        debut
+        and fin
+        and not erreurs
+        and Absence.objects.filter(
+            expert=expert, debut__lt=fin, fin__gt=debut, reprise_le__isnull=True
+        ).exists()
+    ):
+        erreurs["debut"] = _(
+            "Une absence de cet expert couvre déjà une partie de cette période : "
+            "reprenez-la ou choisissez d'autres dates."
+        )
     if suppleant is not None:
         if suppleant.pk == expert.pk:
             erreurs["suppleant"] = _("Le suppléant doit être un autre expert que l'expert absent.")
@@ -304,7 +316,10 @@ def absences_appliquer(*, instant=None) -> dict[str, int]:
         try:
             reprises += absence_reprendre(absence=absence, instant=instant)
         except ValidationError:
-            continue  # the expert left: the demandes stay with their holders
+            # The expert left: the demandes stay with their holders, and the absence is done
+            # with (not tried again at every sweep).
+            Demande.objects.filter(remise_pour=absence).update(remise_pour=None)
+            Absence.objects.filter(pk=absence.pk).update(reprise_le=instant)
     return {"remises": remises, "reprises": reprises}
 
 

@@ -300,6 +300,28 @@ def test_avis_aux_superviseurs_quand_le_compte_de_l_expert_est_desactive(
     assert list(Avis.objects.values_list("destinataire", flat=True)) == [superviseur.pk]
 
 
+def test_absence_qui_chevauche_une_autre_refusee(titulaire, suppleant):
+    absence_declaree(titulaire, suppleant=suppleant, jours=5)
+    with pytest.raises(ValidationError) as erreur:
+        absence_declaree(titulaire, debut=timezone.now() + timedelta(days=2), jours=3)
+    assert "couvre déjà une partie de cette période" in str(erreur.value)
+    assert Absence.objects.count() == 1
+
+
+def test_expert_parti_pendant_son_absence_le_balayage_ne_reessaie_pas(
+    trois_demandes, titulaire, suppleant, time_machine
+):
+    absence = absence_declaree(titulaire, suppleant=suppleant, jours=1)
+    titulaire.actif = False
+    titulaire.save()
+    time_machine.move_to(timezone.now() + timedelta(days=2))
+    assert tasks.absences_appliquer() == {"remises": 0, "reprises": 0}
+    absence.refresh_from_db()
+    assert absence.reprise_le is not None
+    assert not Demande.objects.filter(remise_pour__isnull=False).exists()
+    assert {recharger(d).expert for d in trois_demandes} == {suppleant}
+
+
 def test_reprise_d_une_absence_a_venir_refusee(trois_demandes, titulaire, suppleant):
     absence = absence_declaree(
         titulaire, suppleant=suppleant, debut=timezone.now() + timedelta(days=2)
