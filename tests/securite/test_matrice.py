@@ -718,12 +718,10 @@ MATRICE = {
         cpam=302,
         superviseur=200,
     ),
+    # Wagtail shows an object's usage to those who may change or delete it: nobody, for an
+    # absence (ended by its return, see demandes.continuite).
     "messagerie_absences:usage": vue(
-        objets={"pk": "absence"},
-        anonyme=CONNEXION,
-        partenaires=CONNEXION,
-        cpam=302,
-        superviseur=200,
+        objets={"pk": "absence"}, anonyme=CONNEXION, partenaires=CONNEXION, cpam=302
     ),
     "messagerie_absences:inspect": vue(
         objets={"pk": "absence"},
