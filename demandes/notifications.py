@@ -209,10 +209,7 @@ def preavis_anonymisation(demande: Demande, *, date) -> None:
         f"messages de cette demande seront effacés le {date_courte(date)}. Si vous en avez encore "
         "besoin, enregistrez-les dans le dossier de votre structure avant cette date."
     )
-    for destinataires, lien in (
-        (_cote_partenaire(demande), lien_partenaire(demande)),
-        (_cote_cpam(demande), lien_cpam(demande)),
-    ):
+    for destinataires, lien in _deux_cotes(demande):
         _prevenir(
             destinataires,
             demande,
@@ -226,8 +223,12 @@ def preavis_anonymisation(demande: Demande, *, date) -> None:
 def _cote_partenaire_et_cpam(demande: Demande) -> list:
     """Both sides when the CPAM has not moved either (nouvelle, en cours); the partner alone
     when the CPAM waits for them (en attente)."""
-    if demande.statut == Demande.Statut.EN_ATTENTE:
-        return [(_cote_partenaire(demande), lien_partenaire(demande))]
+    cotes = _deux_cotes(demande)
+    return cotes[:1] if demande.statut == Demande.Statut.EN_ATTENTE else cotes
+
+
+def _deux_cotes(demande: Demande) -> list:
+    """(recipients, link) for the partner's side, then for the CPAM's."""
     return [
         (_cote_partenaire(demande), lien_partenaire(demande)),
         (_cote_cpam(demande), lien_cpam(demande)),
@@ -260,10 +261,7 @@ def preavis_cloture(demande: Demande, *, date) -> None:
 
 
 def cloture_sans_suite(demande: Demande) -> None:
-    for destinataires, lien in (
-        (_cote_partenaire(demande), lien_partenaire(demande)),
-        (_cote_cpam(demande), lien_cpam(demande)),
-    ):
+    for destinataires, lien in _deux_cotes(demande):
         _prevenir(
             destinataires,
             demande,
