@@ -159,6 +159,23 @@ def reattribuee(demande: Demande) -> None:
     )
 
 
+def suivi_change(demande: Demande, *, annonce: str) -> None:
+    """The partner is told whenever their demande changes hands (a reassignment, an absence, a
+    return): the notice carries the thread's line; the e-mail names no one."""
+    _prevenir(
+        _cote_partenaire(demande),
+        demande,
+        avis=f"{demande.reference} : {annonce}",
+        sujet="Votre demande change d'interlocuteur",
+        corps=(
+            "Votre demande est désormais suivie par une autre personne de la CPAM. "
+            "Le fil de la demande indique qui et depuis quand ; rien n'est à refaire de "
+            "votre côté."
+        ),
+        lien=lien_partenaire(demande),
+    )
+
+
 def alerte_delai(demande: Demande) -> None:
     _prevenir(
         _cote_cpam(demande),

@@ -473,7 +473,8 @@ def demande_attribuer(
     """Every change of holder after the routing of a new demande (a reassignment, an absence,
     a return): the holder and since when, the routing decision, a line in the partner's thread
     and a notice to the new holder. The demande is locked by the caller (inside its
-    transaction); `remise_pour` marks a hand-over during an absence, anything else clears it."""
+    transaction); `remise_pour` marks a hand-over during an absence, anything else clears it.
+    The partner is told too: the line in the thread, a notice and an e-mail."""
     instant = instant or timezone.now()
     demande.expert = expert
     demande.equipe = equipe
@@ -494,13 +495,15 @@ def demande_attribuer(
     DecisionRoutage.objects.create(
         demande=demande, equipe=equipe, expert=expert, auteur=auteur, motif=motif, cree_le=instant
     )
+    annonce = annonce or annonce_suivi(demande)
     Message.objects.create(
         demande=demande,
         cote=Message.Cote.CPAM,
         type=Message.Type.EVENEMENT,
-        corps=annonce or annonce_suivi(demande),
+        corps=annonce,
         cree_le=instant,
     )
+    notifications.suivi_change(demande, annonce=annonce)
     if expert is None or auteur is None or expert.utilisateur_id != auteur.pk:
         notifications.reattribuee(demande)  # not to the expert who took it themself
     journal.noter_ecriture(demande.reference)

@@ -342,6 +342,34 @@ def test_reattribution_manuelle_annoncee_au_partenaire(demande_a, titulaire, sup
     assert demande.nouveau_pour_partenaire
 
 
+def test_changement_de_titulaire_avise_le_partenaire_sans_nommer_par_courriel(
+    demande_a, agent_a, titulaire, suppleant
+):
+    Courriel.objects.all().delete()
+    services.demande_reattribuer(
+        demande=demande_a, auteur=titulaire.utilisateur, motif="Spécialiste", expert=suppleant
+    )
+    avis = Avis.objects.get(destinataire=agent_a, demande=demande_a)
+    assert avis.texte == (
+        f"{demande_a.reference} : Votre demande est désormais suivie par Paul Suppléant."
+    )
+    (courriel,) = Courriel.objects.filter(destinataire=agent_a.email)
+    assert "change d'interlocuteur" in courriel.sujet
+    assert f"/demandes/{demande_a.reference}/" in courriel.corps
+    # The e-mail names no one: the partner reads who in the portal.
+    assert "Suppléant" not in courriel.corps and "Titulaire" not in courriel.corps
+
+
+def test_remise_pour_absence_avise_le_partenaire(trois_demandes, agent_a, titulaire, suppleant):
+    absence_declaree(titulaire, suppleant=suppleant)
+    textes = set(Avis.objects.filter(destinataire=agent_a).values_list("texte", flat=True))
+    for demande in trois_demandes:
+        assert (
+            f"{demande.reference} : Pendant l'absence de Claire Titulaire, votre demande est "
+            "suivie par Paul Suppléant."
+        ) in textes
+
+
 # Partner page ------------------------------------------------------------------------------------
 
 
