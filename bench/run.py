@@ -8,6 +8,7 @@ Redis database 14 is the broker. Exit status 1 when any request failed.
 """
 
 import argparse
+import io
 import os
 import secrets
 import shutil
@@ -22,14 +23,46 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
 from bench import charge, comptes
-from portail.pdf import pdf_simple
 
 RACINE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
-# A real PDF (uploads are parsed, a fake one is refused), its 1 MB in one content stream.
-PDF_1MO = pdf_simple([f"Relevé de ressources, ligne {n:05d}" + " ." * 20 for n in range(14_000)])
+
+
+def _pdf_d_un_mega() -> bytes:
+    """A real PDF (uploads are parsed, a fake one is refused), its 1 MB in one uncompressed
+    content stream of text lines: the size of a scanned statement, made in a few milliseconds."""
+    document = PdfWriter()
+    page = document.add_blank_page(width=595, height=842)
+    police = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): police})}
+    )
+    flux = DecodedStreamObject()
+    flux.set_data(
+        b"BT /F1 9 Tf 11 TL 40 800 Td "
+        + b"".join(
+            b"(Releve de ressources, ligne %05d . . . . . . . . . .) '\n" % n for n in range(17_500)
+        )
+        + b"ET"
+    )
+    page[NameObject("/Contents")] = document._add_object(flux)
+    sortie = io.BytesIO()
+    document.write(sortie)
+    return sortie.getvalue()
+
+
+PDF_1MO = _pdf_d_un_mega()
 PLANCHER = "floor /sante/"
 
 

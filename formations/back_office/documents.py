@@ -10,22 +10,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from portail.dates import aujourdhui, date_en_lettres, jour_de_paris
+from portail.dates import jour_de_paris
 from portail.formulaires import texte_sur
-from portail.pdf import pdf_simple
 
 from .. import selectors
+from ..documents import attestation_pdf, feuille_emargement_pdf
 from ..models import Inscription
-from ..services.courriels import quand
 from .sessions import POLITIQUE_INSCRIPTIONS, SessionMixin
-
-
-def _nom(utilisateur) -> str:
-    return f"{utilisateur.last_name.upper()} {utilisateur.first_name}".strip() or utilisateur.email
-
-
-def _court(texte: str, longueur: int) -> str:
-    return texte if len(texte) <= longueur else texte[: longueur - 1] + "…"
 
 
 class FeuilleEmargementView(SessionMixin, PermissionCheckedMixin, View):
@@ -70,25 +61,9 @@ class FeuilleEmargementView(SessionMixin, PermissionCheckedMixin, View):
         return reponse
 
     def _pdf(self, session, inscriptions, nom_fichier):
-        formateurs = ", ".join(f.get_full_name() for f in session.formateurs.all())
-        lignes = [
-            _("Feuille d'émargement"),
-            _("Session : %(titre)s") % {"titre": _court(session.titre, 80)},
-            _("Programme : %(intitule)s") % {"intitule": _court(session.programme.intitule, 78)},
-            _("Date : %(quand)s") % {"quand": quand(session)},
-            _court(session.lieu, 90) if not session.a_distance else _("À distance"),
-            _("Formateur(s) : %(noms)s") % {"noms": formateurs or "—"},
-            "",
-            _("Nom et prénom — Structure — Signature"),
-        ]
-        for rang, inscription in enumerate(inscriptions, start=1):
-            lignes.append(
-                f"{rang}. {_court(_nom(inscription.agent), 36)} — "
-                f"{_court(inscription.partenaire.nom, 40)} — ____________"
-            )
-        if not inscriptions:
-            lignes.append(_("Personne n'est inscrit à cette session."))
-        reponse = HttpResponse(pdf_simple(lignes), content_type="application/pdf")
+        reponse = HttpResponse(
+            feuille_emargement_pdf(session, inscriptions), content_type="application/pdf"
+        )
         reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier}.pdf"'
         return reponse
 
@@ -104,30 +79,8 @@ class AttestationView(PermissionCheckedMixin, View):
         if inscription is None:
             raise Http404
         session = inscription.session
-        duree = session.fin - session.debut
-        heures, reste = divmod(int(duree.total_seconds()) // 60, 60)
-        lignes = [
-            _("Attestation de présence"),
-            "",
-            _("La caisse primaire d'assurance maladie atteste que"),
-            f"{inscription.agent.first_name} {inscription.agent.last_name}",
-            _("de la structure %(structure)s (%(commune)s)")
-            % {
-                "structure": _court(inscription.partenaire.nom, 60),
-                "commune": inscription.partenaire.commune,
-            },
-            _("a suivi la session de formation « %(titre)s »")
-            % {"titre": _court(session.titre, 60)},
-            _("programme : %(intitule)s") % {"intitule": _court(session.programme.intitule, 70)},
-            quand(session) + f" ({heures} h {reste:02d})",
-            _court(session.lieu, 90) if not session.a_distance else _("à distance"),
-            "",
-            _("Fait le %(date)s, pour servir et valoir ce que de droit.")
-            % {"date": date_en_lettres(aujourdhui())},
-            _("Solidaires et partenaires — service formation des partenaires de la CPAM"),
-        ]
         nom = slugify(f"{inscription.agent.last_name}-{inscription.agent.first_name}")[:40]
-        reponse = HttpResponse(pdf_simple(lignes), content_type="application/pdf")
+        reponse = HttpResponse(attestation_pdf(inscription), content_type="application/pdf")
         reponse["Content-Disposition"] = (
             f'attachment; filename="attestation-{nom}-{jour_de_paris(session.debut):%Y%m%d}.pdf"'
         )

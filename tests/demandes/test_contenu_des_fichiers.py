@@ -15,7 +15,6 @@ from PIL import Image
 from demandes.models import Demande, Message, PieceJointe
 from portail import fichiers
 from portail.fichiers import fichier_verifier
-from portail.pdf import pdf_objets
 from tests import pieces_de_test
 from tests.conftest import connecter_verifie, texte
 from tests.demandes.conftest import NIR, fichier
@@ -237,8 +236,21 @@ def test_reponse_de_l_expert_accepte_les_fichiers_propres(client_titulaire, dema
 
 
 def _pdf_brut(objets: list[bytes]) -> bytes:
-    """A PDF written byte by byte (for shapes no writer would produce)."""
-    return pdf_objets(objets, version=b"1.7")
+    """A PDF written byte by byte (for shapes no writer would produce): these objects, numbered
+    from 1 (object 1 is the catalogue), with their cross-reference table and trailer."""
+    document = bytearray(b"%PDF-1.7\n")
+    positions = []
+    for numero, objet in enumerate(objets, start=1):
+        positions.append(len(document))
+        document += b"%d 0 obj\n" % numero + objet + b"\nendobj\n"
+    xref = len(document)
+    document += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objets) + 1)
+    document += b"".join(b"%010d 00000 n \n" % position for position in positions)
+    document += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objets) + 1,
+        xref,
+    )
+    return bytes(document)
 
 
 CATALOGUE = [
