@@ -4,7 +4,6 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from conventions.models import Adhesion, Partenaire
 from conventions.selectors import convention_en_vigueur_q
+from portail.liens import adresse_du_chemin
 from portail.services import courriel_programmer
 
 from .models import EnvoiFlashInfo, FlashInfoPage, PreferencesNotification
@@ -191,8 +191,7 @@ def _notifications_rattraper() -> None:
 
 
 def lien_absolu(page) -> str:
-    url = page.get_url()
-    return url if url.startswith("http") else f"{settings.PORTAIL_URL}{url}"
+    return adresse_du_chemin(page.get_url())
 
 
 def _sujet(gabarit: str, contexte: dict) -> str:

@@ -4,10 +4,10 @@ Messages carry the reference and a link, never the insured person's identity nor
 message. Called inside the services' transactions: e-mails leave after commit.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from portail.dates import date_courte, date_heure_courte
+from portail.liens import adresse_absolue
 from portail.services import courriel_programmer
 
 from .models import Avis, Demande
@@ -16,11 +16,11 @@ SIGNATURE = "\n\n— Solidaires et partenaires, portail des partenaires de la CP
 
 
 def lien_partenaire(demande: Demande) -> str:
-    return f"{settings.PORTAIL_URL}/demandes/{demande.reference}/"
+    return adresse_absolue("demandes:detail", demande.reference)
 
 
 def lien_cpam(demande: Demande) -> str:
-    return f"{settings.PORTAIL_URL}/admin/demandes/{demande.reference}/"
+    return adresse_absolue("demandes_admin:demande", demande.reference)
 
 
 def _prevenir(destinataires, demande: Demande, *, avis: str, sujet: str, corps: str, lien: str):

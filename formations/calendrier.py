@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
+
+from portail.liens import adresse_absolue
 
 from .models import Session
 from .services.courriels import quand
@@ -69,7 +70,7 @@ def _evenement(session: Session, *, avec_lien: bool, horodatage: str) -> list[st
             description.append(f"Lien de la visioconférence : {session.lien_visio}")
         else:
             description.append("Le lien de la visioconférence est donné aux personnes inscrites.")
-    url = f"{settings.PORTAIL_URL}{reverse('formations:session', args=[session.pk])}"
+    url = adresse_absolue("formations:session", session.pk)
     description.append(url)
     lignes = [
         "BEGIN:VEVENT",

@@ -7,13 +7,11 @@ see, so any other id gives 404. Writes happen on POST only; a refused rule comes
 message in French, nothing written.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +19,7 @@ from conventions.acces import acces_partenaire_requis
 from conventions.models import Service
 from conventions.selectors import acces_portail
 from conventions.services import empreinte_jeton
+from portail.liens import adresse_absolue
 from portail.middleware import vue_publique
 
 from . import selectors, services
@@ -186,7 +185,7 @@ def calendrier_regenerer(request):
     if request.method != "POST":
         return redirect("formations:mes_inscriptions")
     jeton = services.jeton_calendrier_regenerer(utilisateur=request.user)
-    adresse = f"{settings.PORTAIL_URL}{reverse('formations:flux_calendrier', args=[jeton])}"
+    adresse = adresse_absolue("formations:flux_calendrier", jeton)
     # Shown once, in this response only: the token is stored as a hash.
     return render(request, "formations/calendrier_adresse.html", {"adresse": adresse})
 

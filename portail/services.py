@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu.exceptions import OperationalError as BrokerIndisponible
 
 from . import selectors
+from .liens import adresse_absolue
 from .models import Courriel, EvenementSecurite, Utilisateur
 
 logger = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ def double_authentification_reinitialiser(
             "de nouveau votre application d'authentification.\n\n"
             "Si vous n'êtes pas à l'origine de cette demande, prévenez votre CPAM "
             "sans attendre.\n\n"
-            f"{settings.PORTAIL_URL}\n"
+            f"{adresse_absolue('portail:connexion')}\n"
         ),
     )
 

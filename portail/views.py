@@ -34,6 +34,7 @@ from .forms import (
     ReauthentificationForm,
 )
 from .journal import journaliser
+from .liens import adresse_absolue, adresse_du_chemin
 from .middleware import vue_etape_connexion, vue_publique
 from .models import EntreeJournal, EvenementSecurite
 from .retention import durees_conservation
@@ -369,8 +370,8 @@ def security_txt(request):
         f"Contact: {settings.SECURITE_CONTACT}",
         f"Expires: {expire.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
         "Preferred-Languages: fr, en",
-        f"Policy: {settings.PORTAIL_URL}{reverse('portail:securite_publique')}",
-        f"Canonical: {settings.PORTAIL_URL}{request.path}",
+        f"Policy: {adresse_absolue('portail:securite_publique')}",
+        f"Canonical: {adresse_du_chemin(request.path)}",
     ]
     return HttpResponse("\n".join(lignes) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from portail import roles
 from portail.dates import date_courte
+from portail.liens import adresse_absolue
 from portail.services import courriel_programmer
 
 from ..models import (
@@ -209,7 +209,7 @@ def conventions_rappels_envoyer(*, aujourdhui: date | None = None) -> int:
                             "nom": convention.partenaire.nom,
                             "date": date_courte(convention.date_fin),
                             "jours": jours,
-                            "url": f"{settings.PORTAIL_URL}/admin/",
+                            "url": adresse_absolue("partenaires_conventions:edit", convention.pk),
                         },
                     )
                 envoyes += 1

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portail import roles
+from portail.liens import adresse_absolue
 from portail.services import courriel_programmer
 
 from ..models import (
@@ -54,7 +55,7 @@ def demande_adhesion_enregistrer(*, adresse_ip: str, **donnees) -> DemandeAdhesi
                 "Une structure demande à devenir partenaire. Consultez la demande dans "
                 "l'espace CPAM :\n%(url)s\n"
             )
-            % {"url": f"{settings.PORTAIL_URL}/admin/"},
+            % {"url": adresse_absolue("partenaires_demandes:traiter", demande.pk)},
         )
     return demande
 

@@ -4,13 +4,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portail.liens import adresse_absolue
 from portail.services import courriel_programmer
 
 from ..models import (
@@ -66,7 +66,7 @@ def invitation_creer(*, partenaire: Partenaire, email: str, role: str, auteur) -
         % {
             "auteur": auteur.get_full_name(),
             "nom": partenaire.nom,
-            "url": f"{settings.PORTAIL_URL}/invitation/{jeton}/",
+            "url": adresse_absolue("conventions:invitation", jeton),
         },
     )
     invitation.jeton = jeton  # for the caller (tests, messages); never stored

@@ -4,18 +4,18 @@ They name nobody but their recipient: no colleague, no référent, no other agen
 """
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portail.dates import date_longue, heure, jour_de_paris
+from portail.liens import adresse_absolue
 from portail.services import courriel_programmer
 
 from ..models import Inscription, Session
 
 
 def url(nom: str, *args) -> str:
-    return f"{settings.PORTAIL_URL}{reverse(nom, args=args)}"
+    return adresse_absolue(nom, *args)
 
 
 def quand(session: Session) -> str:
