@@ -1,21 +1,20 @@
 """StreamField blocks of reference sheets, shared by every page type that needs them."""
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
-# Demande categories a sheet may open; the demandes module keys its form on these slugs.
-CATEGORIES_DEMANDE = [
-    ("affiliation", _("Affiliation / PUMa")),
-    ("carte_vitale", _("Carte Vitale")),
-    ("css", _("Complémentaire santé solidaire")),
-    ("ame", _("Aide médicale de l'État")),
-    ("indemnites", _("Indemnités journalières et revenus de remplacement")),
-    ("frais_sante", _("Frais de santé")),
-    ("medecin_traitant", _("Médecin traitant")),
-    ("acces_soins", _("Accès aux soins")),
-    ("autre", _("Autre demande")),
-]
+from demandes.selectors import categories_proposees
+
+
+def categories_demande() -> list[tuple[str, str]]:
+    """The demande categories a sheet's button may open, as the superviseurs keep them in the
+    back-office (by identifier, which never changes once created)."""
+    return list(categories_proposees().values_list("slug", "libelle"))
+
 
 TEXTE_RICHE = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -91,8 +90,21 @@ class FormulaireBlock(blocks.StructBlock):
 
 
 class BoutonDemandeBlock(blocks.StructBlock):
-    categorie = blocks.ChoiceBlock(choices=CATEGORIES_DEMANDE, label=_("Catégorie de demande"))
+    """Opens the demande form with its category chosen; a category no longer offered to
+    partners (or removed) opens the form without one, never a dead link."""
+
+    categorie = blocks.ChoiceBlock(choices=categories_demande, label=_("Catégorie de demande"))
     libelle = blocks.CharBlock(label=_("Libellé"), default=_("Faire une demande"))
+
+    def get_context(self, value, parent_context=None):
+        contexte = super().get_context(value, parent_context)
+        slug = value.get("categorie")
+        contexte["adresse"] = reverse("demandes:nouvelle") + (
+            f"?{urlencode({'categorie': slug})}"
+            if slug and categories_proposees().filter(slug=slug).exists()
+            else ""
+        )
+        return contexte
 
     class Meta:
         icon = "mail"

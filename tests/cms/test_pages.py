@@ -12,6 +12,7 @@ from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage
 from wagtail.test.utils import WagtailPageTestCase
 
 from cms import demo
+from cms.blocks import BoutonDemandeBlock
 from cms.models import (
     AgendaPage,
     FichePratiquePage,
@@ -27,6 +28,7 @@ from cms.models import (
     Theme,
 )
 from cms.selectors import formulaires_par_theme
+from demandes.models import Categorie
 from portail import roles
 from tests.conftest import connecter_verifie, texte
 from tests.factories import UtilisateurFactory
@@ -442,3 +444,23 @@ def test_la_collection_formulaires_est_reservee_aux_personnes_connectees(
     assert anonyme.status_code == 302 and anonyme["Location"].startswith("/connexion/")
     connecter_verifie(client, agent_a)
     assert client.get(document.url).status_code == 200  # the restriction lets partners in
+
+
+@pytest.mark.django_db
+def test_bouton_faire_une_demande_suit_les_categories_en_base(client, agent_a, fiche_complete):
+    """The button's choices are the categories of the back-office; one no longer offered to
+    partners opens the form without a category rather than a dead link."""
+    nouvelle = Categorie.objects.create(slug="retraite", libelle="Retraite", code="RET")
+    choix = dict(BoutonDemandeBlock().child_blocks["categorie"].field.choices)
+    assert choix["retraite"] == "Retraite"
+    nouvelle.active = False
+    nouvelle.save()
+    assert "retraite" not in dict(BoutonDemandeBlock().child_blocks["categorie"].field.choices)
+
+    connecter_verifie(client, agent_a)
+    Categorie.objects.filter(slug="css").update(libelle="CSS (renommée)")
+    assert 'href="/demandes/nouvelle/?categorie=css"' in texte(client.get(fiche_complete.url))
+    Categorie.objects.filter(slug="css").update(active=False)
+    contenu = texte(client.get(fiche_complete.url))
+    assert "?categorie=css" not in contenu
+    assert 'href="/demandes/nouvelle/"' in contenu
