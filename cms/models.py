@@ -385,6 +385,7 @@ class FlashInfoPage(Page):
         from conventions.selectors import acces_requete
 
         from .selectors import flash_info_visible
+        from .services import flash_info_marquer_lue  # services import the models
 
         if request.user.is_authenticated:
             acces = acces_requete(request, Service.CONTENUS)
@@ -398,7 +399,7 @@ class FlashInfoPage(Page):
             and not getattr(request, "is_preview", False)
             and reponse.status_code == 200
         ):
-            LectureFlashInfo.objects.get_or_create(utilisateur=request.user, flash_info=self)
+            flash_info_marquer_lue(utilisateur=request.user, flash_info=self)
         return reponse
 
 

@@ -14,7 +14,7 @@ from conventions.selectors import convention_en_vigueur_q
 from portail.liens import adresse_du_chemin
 from portail.services import courriel_programmer
 
-from .models import EnvoiFlashInfo, FlashInfoPage, PreferencesNotification
+from .models import EnvoiFlashInfo, FlashInfoPage, LectureFlashInfo, PreferencesNotification
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +188,12 @@ def _notifications_rattraper() -> None:
     )
     for pk in recentes.values_list("pk", flat=True):
         flash_info_notifier(flash_info_id=pk)
+
+
+def flash_info_marquer_lue(*, utilisateur, flash_info: FlashInfoPage) -> None:
+    """A person opened an important flash info: it is no longer pinned for them (once, however
+    many times they open it)."""
+    LectureFlashInfo.objects.get_or_create(utilisateur=utilisateur, flash_info=flash_info)
 
 
 def lien_absolu(page) -> str:
