@@ -42,29 +42,35 @@ class Territoire(models.TextChoices):
 # The subdivision of `holidays.France` (None: metropolitan France) and the local time zone.
 # Moselle ("57") and Alsace ("6AE") have the same two extra holidays.
 _SUBDIVISIONS = {
-    Territoire.METROPOLE: (None, PARIS),
-    Territoire.ALSACE_MOSELLE: ("6AE", PARIS),
-    Territoire.GUADELOUPE: ("971", ZoneInfo("America/Guadeloupe")),
-    Territoire.MARTINIQUE: ("972", ZoneInfo("America/Martinique")),
-    Territoire.GUYANE: ("973", ZoneInfo("America/Cayenne")),
-    Territoire.REUNION: ("974", ZoneInfo("Indian/Reunion")),
-    Territoire.MAYOTTE: ("976", ZoneInfo("Indian/Mayotte")),
+    Territoire.METROPOLE.value: (None, PARIS),
+    Territoire.ALSACE_MOSELLE.value: ("6AE", PARIS),
+    Territoire.GUADELOUPE.value: ("971", ZoneInfo("America/Guadeloupe")),
+    Territoire.MARTINIQUE.value: ("972", ZoneInfo("America/Martinique")),
+    Territoire.GUYANE.value: ("973", ZoneInfo("America/Cayenne")),
+    Territoire.REUNION.value: ("974", ZoneInfo("Indian/Reunion")),
+    Territoire.MAYOTTE.value: ("976", ZoneInfo("Indian/Mayotte")),
 }
+METROPOLE = Territoire.METROPOLE.value  # a plain str: hashed in C in the loops below
+
+
+def _territoire(territoire: str) -> str:
+    """The territory as a plain str (an unknown one raises ValueError)."""
+    return Territoire(territoire).value
 
 
 def fuseau(territoire: str) -> ZoneInfo:
     """The time zone in which the territory's opening hours are read."""
-    return _SUBDIVISIONS[Territoire(territoire)][1]
+    return _SUBDIVISIONS[_territoire(territoire)][1]
 
 
 @lru_cache(maxsize=128)
-def jours_feries(annee: int, territoire: str = Territoire.METROPOLE) -> frozenset[date]:
+def jours_feries(annee: int, territoire: str = METROPOLE) -> frozenset[date]:
     """The public holidays of the territory in that year."""
-    subdivision = _SUBDIVISIONS[Territoire(territoire)][0]
+    subdivision = _SUBDIVISIONS[_territoire(territoire)][0]
     return frozenset(holidays.France(years=annee, subdiv=subdivision))
 
 
-def est_jour_ouvre(jour: date, territoire: str = Territoire.METROPOLE) -> bool:
+def est_jour_ouvre(jour: date, territoire: str = METROPOLE) -> bool:
     return jour.weekday() < 5 and jour not in jours_feries(jour.year, territoire)
 
 
@@ -87,12 +93,11 @@ def _minutes_ouvrees_du_jour(
     return max((b - a).total_seconds() / 60, 0)
 
 
-def minutes_ouvrees_entre(
-    debut: datetime, fin: datetime, *, territoire: str = Territoire.METROPOLE
-) -> int:
+def minutes_ouvrees_entre(debut: datetime, fin: datetime, *, territoire: str = METROPOLE) -> int:
     """Business minutes elapsed from `debut` to `fin` (negative when `fin` is before)."""
     if fin < debut:
         return -minutes_ouvrees_entre(fin, debut, territoire=territoire)
+    territoire = _territoire(territoire)
     zone = fuseau(territoire)
     debut, fin = debut.astimezone(zone), fin.astimezone(zone)
     premier, dernier = debut.date(), fin.date()
@@ -115,7 +120,7 @@ def minutes_ouvrees_entre(
 
 
 def ajouter_minutes_ouvrees(
-    debut: datetime, minutes: int, *, territoire: str = Territoire.METROPOLE
+    debut: datetime, minutes: int, *, territoire: str = METROPOLE
 ) -> datetime:
     """The instant `minutes` business minutes after `debut`.
 
@@ -123,6 +128,7 @@ def ajouter_minutes_ouvrees(
     exactly at closing time ends at 17:30 that day, not at the next opening. The instant is
     given in the territory's time zone.
     """
+    territoire = _territoire(territoire)
     zone = fuseau(territoire)
     instant = debut.astimezone(zone)
     reste = minutes
