@@ -31,7 +31,7 @@ class Territoire(models.TextChoices):
     """Where a team works: its public holidays and its time zone."""
 
     METROPOLE = "metropole", _("Métropole")
-    ALSACE_MOSELLE = "alsace_moselle", _("Alsace-Moselle (57, 67, 68)")
+    ALSACE_MOSELLE = "alsace_moselle", _("Alsace-Moselle")  # Bas-Rhin, Haut-Rhin, Moselle
     GUADELOUPE = "guadeloupe", _("Guadeloupe")
     MARTINIQUE = "martinique", _("Martinique")
     GUYANE = "guyane", _("Guyane")

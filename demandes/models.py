@@ -117,8 +117,9 @@ class Equipe(models.Model):
         default=Territoire.METROPOLE,
         help_text=_(
             "Les délais de ses demandes sont comptés en jours ouvrés de ce territoire : ses "
-            "jours fériés (Vendredi saint et 26 décembre en Alsace-Moselle, abolition de "
-            "l'esclavage outre-mer…) et ses heures d'ouverture, à l'heure locale."
+            "jours fériés (Vendredi saint et 26 décembre en Alsace-Moselle, c'est-à-dire "
+            "Bas-Rhin, Haut-Rhin et Moselle ; abolition de l'esclavage outre-mer…) et ses "
+            "heures d'ouverture, à l'heure locale."
         ),
     )
 
