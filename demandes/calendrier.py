@@ -1,12 +1,22 @@
-"""The CPAM's business calendar: Monday to Friday, 8:30 to 17:30 Europe/Paris, public holidays
-off. Service levels are counted in business minutes on this calendar.
+"""The business calendar of the CPAM teams: Monday to Friday, 8:30 to 17:30 local time, public
+holidays off. Service levels are counted in business minutes on the calendar of the demande's
+team.
 
-Holidays are computed (Easter by the Gregorian computus), never typed in, so the calendar is
-right for any year.
+Each team has a territory (`Territoire`): the public holidays are those of that territory,
+from the `holidays` library (Alsace-Moselle adds Good Friday and 26 December; each overseas
+department its abolition-of-slavery day, and some Good Friday or Mi-Carême), and the opening
+hours are read in the territory's time zone (8:30 in Fort-de-France is not 8:30 in Paris). The
+business-minute arithmetic itself is ours: no library counts minutes within opening hours.
+Holidays are cached per (year, territory), so the arithmetic stays a matter of date lookups.
 """
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from portail.dates import PARIS
 
@@ -17,108 +27,125 @@ MINUTES_PAR_JOUR = (FERMETURE.hour * 60 + FERMETURE.minute) - (
 )
 
 
-def paques(annee: int) -> date:
-    """Easter Sunday (anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
-    a = annee % 19
-    b, c = divmod(annee, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741 (the algorithm's own name)
-    m = (a + 11 * h + 22 * l) // 451
-    mois, jour = divmod(h + l - 7 * m + 114, 31)
-    return date(annee, mois, jour + 1)
+class Territoire(models.TextChoices):
+    """Where a team works: its public holidays and its time zone."""
+
+    METROPOLE = "metropole", _("Métropole")
+    ALSACE_MOSELLE = "alsace_moselle", _("Alsace-Moselle")  # Bas-Rhin, Haut-Rhin, Moselle
+    GUADELOUPE = "guadeloupe", _("Guadeloupe")
+    MARTINIQUE = "martinique", _("Martinique")
+    GUYANE = "guyane", _("Guyane")
+    REUNION = "reunion", _("La Réunion")
+    MAYOTTE = "mayotte", _("Mayotte")
 
 
-@lru_cache(maxsize=64)
-def jours_feries(annee: int) -> frozenset[date]:
-    """French public holidays of metropolitan France."""
-    dimanche_paques = paques(annee)
-    return frozenset(
-        {
-            date(annee, 1, 1),  # Jour de l'an
-            dimanche_paques + timedelta(days=1),  # Lundi de Pâques
-            date(annee, 5, 1),  # Fête du travail
-            date(annee, 5, 8),  # Victoire 1945
-            dimanche_paques + timedelta(days=39),  # Ascension
-            dimanche_paques + timedelta(days=50),  # Lundi de Pentecôte
-            date(annee, 7, 14),  # Fête nationale
-            date(annee, 8, 15),  # Assomption
-            date(annee, 11, 1),  # Toussaint
-            date(annee, 11, 11),  # Armistice
-            date(annee, 12, 25),  # Noël
-        }
-    )
+# The subdivision of `holidays.France` (None: metropolitan France) and the local time zone.
+# Moselle ("57") and Alsace ("6AE") have the same two extra holidays.
+_SUBDIVISIONS = {
+    Territoire.METROPOLE.value: (None, PARIS),
+    Territoire.ALSACE_MOSELLE.value: ("6AE", PARIS),
+    Territoire.GUADELOUPE.value: ("971", ZoneInfo("America/Guadeloupe")),
+    Territoire.MARTINIQUE.value: ("972", ZoneInfo("America/Martinique")),
+    Territoire.GUYANE.value: ("973", ZoneInfo("America/Cayenne")),
+    Territoire.REUNION.value: ("974", ZoneInfo("Indian/Reunion")),
+    Territoire.MAYOTTE.value: ("976", ZoneInfo("Indian/Mayotte")),
+}
+METROPOLE = Territoire.METROPOLE.value  # a plain str: hashed in C in the loops below
 
 
-def est_jour_ouvre(jour: date) -> bool:
-    return jour.weekday() < 5 and jour not in jours_feries(jour.year)
+def _territoire(territoire: str) -> str:
+    """The territory as a plain str (an unknown one raises ValueError)."""
+    return Territoire(territoire).value
 
 
-def _ouverture(jour: date) -> datetime:
-    return datetime.combine(jour, OUVERTURE, tzinfo=PARIS)
+def fuseau(territoire: str) -> ZoneInfo:
+    """The time zone in which the territory's opening hours are read."""
+    return _SUBDIVISIONS[_territoire(territoire)][1]
 
 
-def _fermeture(jour: date) -> datetime:
-    return datetime.combine(jour, FERMETURE, tzinfo=PARIS)
+@lru_cache(maxsize=128)
+def jours_feries(annee: int, territoire: str = METROPOLE) -> frozenset[date]:
+    """The public holidays of the territory in that year."""
+    subdivision = _SUBDIVISIONS[_territoire(territoire)][0]
+    return frozenset(holidays.France(years=annee, subdiv=subdivision))
 
 
-def _minutes_ouvrees_du_jour(jour: date, debut: datetime, fin: datetime) -> float:
-    """Business minutes of one day that fall between `debut` and `fin` (Paris times)."""
-    if not est_jour_ouvre(jour):
+def est_jour_ouvre(jour: date, territoire: str = METROPOLE) -> bool:
+    return jour.weekday() < 5 and jour not in jours_feries(jour.year, territoire)
+
+
+def _ouverture(jour: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(jour, OUVERTURE, tzinfo=zone)
+
+
+def _fermeture(jour: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(jour, FERMETURE, tzinfo=zone)
+
+
+def _minutes_ouvrees_du_jour(
+    jour: date, debut: datetime, fin: datetime, territoire: str, zone: ZoneInfo
+) -> float:
+    """Business minutes of one day that fall between `debut` and `fin` (local times)."""
+    if not est_jour_ouvre(jour, territoire):
         return 0
-    a = max(debut, _ouverture(jour))
-    b = min(fin, _fermeture(jour))
+    a = max(debut, _ouverture(jour, zone))
+    b = min(fin, _fermeture(jour, zone))
     return max((b - a).total_seconds() / 60, 0)
 
 
-def minutes_ouvrees_entre(debut: datetime, fin: datetime) -> int:
+def minutes_ouvrees_entre(debut: datetime, fin: datetime, *, territoire: str = METROPOLE) -> int:
     """Business minutes elapsed from `debut` to `fin` (negative when `fin` is before)."""
     if fin < debut:
-        return -minutes_ouvrees_entre(fin, debut)
-    debut, fin = debut.astimezone(PARIS), fin.astimezone(PARIS)
-    if debut.date() == fin.date():
-        return int(_minutes_ouvrees_du_jour(debut.date(), debut, fin))
-    total = _minutes_ouvrees_du_jour(debut.date(), debut, _fermeture(debut.date()))
-    total += _minutes_ouvrees_du_jour(fin.date(), _ouverture(fin.date()), fin)
-    jour = debut.date() + timedelta(days=1)
+        return -minutes_ouvrees_entre(fin, debut, territoire=territoire)
+    territoire = _territoire(territoire)
+    zone = fuseau(territoire)
+    debut, fin = debut.astimezone(zone), fin.astimezone(zone)
+    premier, dernier = debut.date(), fin.date()
+    if premier == dernier:
+        return int(_minutes_ouvrees_du_jour(premier, debut, fin, territoire, zone))
+    total = _minutes_ouvrees_du_jour(premier, debut, _fermeture(premier, zone), territoire, zone)
+    total += _minutes_ouvrees_du_jour(dernier, _ouverture(dernier, zone), fin, territoire, zone)
+    jour = premier + timedelta(days=1)
     # Whole weeks in one step, then the remaining days one by one (holidays counted apart).
-    while jour < fin.date():
-        if (fin.date() - jour).days >= 7 and jour.weekday() == 0:
+    while jour < dernier:
+        if (dernier - jour).days >= 7 and jour.weekday() == 0:
             semaine = [jour + timedelta(days=n) for n in range(5)]
-            total += MINUTES_PAR_JOUR * sum(est_jour_ouvre(j) for j in semaine)
+            total += MINUTES_PAR_JOUR * sum(est_jour_ouvre(j, territoire) for j in semaine)
             jour += timedelta(days=7)
             continue
-        if est_jour_ouvre(jour):
+        if est_jour_ouvre(jour, territoire):
             total += MINUTES_PAR_JOUR
         jour += timedelta(days=1)
     return int(total)
 
 
-def ajouter_minutes_ouvrees(debut: datetime, minutes: int) -> datetime:
+def ajouter_minutes_ouvrees(
+    debut: datetime, minutes: int, *, territoire: str = METROPOLE
+) -> datetime:
     """The instant `minutes` business minutes after `debut`.
 
     Started outside business hours, the count begins at the next opening; a delay that ends
-    exactly at closing time ends at 17:30 that day, not at the next opening.
+    exactly at closing time ends at 17:30 that day, not at the next opening. The instant is
+    given in the territory's time zone.
     """
-    instant = debut.astimezone(PARIS)
+    territoire = _territoire(territoire)
+    zone = fuseau(territoire)
+    instant = debut.astimezone(zone)
     reste = minutes
     jour = instant.date()
-    if est_jour_ouvre(jour) and instant < _ouverture(jour):
-        instant = _ouverture(jour)
+    if est_jour_ouvre(jour, territoire) and instant < _ouverture(jour, zone):
+        instant = _ouverture(jour, zone)
     while True:
-        if not est_jour_ouvre(jour) or instant >= _fermeture(jour):
+        if not est_jour_ouvre(jour, territoire) or instant >= _fermeture(jour, zone):
             jour += timedelta(days=1)
-            instant = _ouverture(jour)
+            instant = _ouverture(jour, zone)
             continue
-        disponible = (_fermeture(jour) - instant).total_seconds() / 60
+        disponible = (_fermeture(jour, zone) - instant).total_seconds() / 60
         if reste <= disponible:
             return instant + timedelta(minutes=reste)
         reste -= disponible
         jour += timedelta(days=1)
-        instant = _ouverture(jour)
+        instant = _ouverture(jour, zone)
 
 
 def jours_ouvres(minutes: int) -> str:

@@ -410,8 +410,12 @@ def _derouler(demande, statut, envoi, maintenant, reponse, question, issue, hasa
         return
     expert = demande.expert or demande.equipe.experts.first()
     cpam = expert.utilisateur
+    territoire = demande.equipe.territoire
     delai = hasard.randint(demande.delai_accorde // 8, demande.delai_accorde + 120)
-    instant = min(ajouter_minutes_ouvrees(envoi, delai), maintenant - timedelta(minutes=5))
+    instant = min(
+        ajouter_minutes_ouvrees(envoi, delai, territoire=territoire),
+        maintenant - timedelta(minutes=5),
+    )
     champs = {"modifiee_le": instant, "nouveau_pour_cpam": False}
 
     def message(corps, type_=Message.Type.MESSAGE, cote=Message.Cote.CPAM, auteur=cpam, a=None):
@@ -429,7 +433,7 @@ def _derouler(demande, statut, envoi, maintenant, reponse, question, issue, hasa
         champs.update(
             statut=statut,
             en_attente_depuis=instant,
-            relance_partenaire_a=ajouter_minutes_ouvrees(instant, 5 * 540),
+            relance_partenaire_a=ajouter_minutes_ouvrees(instant, 5 * 540, territoire=territoire),
             nouveau_pour_partenaire=True,
         )
         Demande.objects.filter(pk=demande.pk).update(**champs)
@@ -441,7 +445,9 @@ def _derouler(demande, statut, envoi, maintenant, reponse, question, issue, hasa
     champs.update(
         repondue_le=instant,
         delai_reponse=max(
-            demande.delai_accorde - minutes_ouvrees_entre(instant, demande.echeance), 0
+            demande.delai_accorde
+            - minutes_ouvrees_entre(instant, demande.echeance, territoire=territoire),
+            0,
         ),
         statut=Statut.EN_COURS,
         nouveau_pour_partenaire=True,

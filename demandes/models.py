@@ -13,7 +13,7 @@ from portail.dates import date_courte
 from portail.identifiants import nir_valider, telephone_normaliser
 from portail.models import TraceTransition
 
-from .calendrier import MINUTES_PAR_JOUR
+from .calendrier import MINUTES_PAR_JOUR, Territoire
 
 #: The longest message (and answer draft) an expert may write.
 LONGUEUR_MAX_MESSAGE = 10000
@@ -108,6 +108,18 @@ class Equipe(models.Model):
         help_text=_(
             "Numéro que les partenaires de son territoire appellent pour une situation très "
             "urgente. Vide : la ligne nationale des partenaires."
+        ),
+    )
+    territoire = models.CharField(
+        _("territoire"),
+        max_length=20,
+        choices=Territoire.choices,
+        default=Territoire.METROPOLE,
+        help_text=_(
+            "Les délais de ses demandes sont comptés en jours ouvrés de ce territoire : ses "
+            "jours fériés (Vendredi saint et 26 décembre en Alsace-Moselle, c'est-à-dire "
+            "Bas-Rhin, Haut-Rhin et Moselle ; abolition de l'esclavage outre-mer…) et ses "
+            "heures d'ouverture, à l'heure locale."
         ),
     )
 

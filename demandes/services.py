@@ -172,6 +172,7 @@ def demande_creer(
     instant = instant or timezone.now()
     decision = routage.decider(categorie=categorie, partenaire=partenaire, instant=instant)
     delai = categorie.delai(urgence)
+    territoire = decision.equipe.territoire  # deadlines on the team's own calendar
     demande = Demande.objects.create(
         reference=_reference_suivante(instant),
         partenaire=partenaire,
@@ -193,8 +194,8 @@ def demande_creer(
         cree_le=instant,
         modifiee_le=instant,
         delai_accorde=delai,
-        echeance=ajouter_minutes_ouvrees(instant, delai),
-        seuil_alerte=ajouter_minutes_ouvrees(instant, delai * 3 // 4),
+        echeance=ajouter_minutes_ouvrees(instant, delai, territoire=territoire),
+        seuil_alerte=ajouter_minutes_ouvrees(instant, delai * 3 // 4, territoire=territoire),
     )
     message = Message.objects.create(
         demande=demande,
@@ -223,12 +224,15 @@ def _reprendre_le_delai(demande: Demande, instant) -> None:
     """Leaving "en attente du partenaire": the first-answer clock resumes where it paused."""
     if demande.repondue_le is None and demande.en_attente_depuis:
         debut = demande.en_attente_depuis
-        reste = minutes_ouvrees_entre(debut, demande.echeance)
+        territoire = demande.equipe.territoire
+        reste = minutes_ouvrees_entre(debut, demande.echeance, territoire=territoire)
         if reste > 0:
-            demande.echeance = ajouter_minutes_ouvrees(instant, reste)
-        reste_alerte = minutes_ouvrees_entre(debut, demande.seuil_alerte)
+            demande.echeance = ajouter_minutes_ouvrees(instant, reste, territoire=territoire)
+        reste_alerte = minutes_ouvrees_entre(debut, demande.seuil_alerte, territoire=territoire)
         if reste_alerte > 0:
-            demande.seuil_alerte = ajouter_minutes_ouvrees(instant, reste_alerte)
+            demande.seuil_alerte = ajouter_minutes_ouvrees(
+                instant, reste_alerte, territoire=territoire
+            )
     demande.en_attente_depuis = None
     demande.relance_partenaire_a = None
     demande.relance_envoyee_le = None
@@ -237,7 +241,9 @@ def _reprendre_le_delai(demande: Demande, instant) -> None:
 def _premiere_reponse(demande: Demande, instant) -> None:
     if demande.repondue_le is None:
         demande.repondue_le = instant
-        restant = minutes_ouvrees_entre(instant, demande.echeance)
+        restant = minutes_ouvrees_entre(
+            instant, demande.echeance, territoire=demande.equipe.territoire
+        )
         demande.delai_reponse = max(demande.delai_accorde - restant, 0)
 
 
@@ -301,7 +307,9 @@ def message_cpam_envoyer(
             _transition(demande, Statut.EN_ATTENTE, auteur)
             demande.en_attente_depuis = instant
             demande.relance_partenaire_a = ajouter_minutes_ouvrees(
-                instant, settings.DEMANDES_RELANCE_PARTENAIRE
+                instant,
+                settings.DEMANDES_RELANCE_PARTENAIRE,
+                territoire=demande.equipe.territoire,
             )
             demande.relance_envoyee_le = None
     else:

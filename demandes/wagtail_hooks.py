@@ -196,12 +196,13 @@ class EquipeViewSet(MessagerieViewSet):
         "nom",
         "email",
         "telephone_tres_urgent",
+        Column("territoire", label=_("Territoire"), accessor="get_territoire_display"),
         Column("nombre_experts", label=_("Experts actifs"), sort_key="nombre_experts"),
         Column("superviseurs", label=_("Superviseurs"), accessor=referentiel.superviseurs_affiches),
     ]
     search_fields = ["nom"]
     ordering = "nom"
-    inspect_view_fields = ["nom", "email", "telephone_tres_urgent", "superviseurs"]
+    inspect_view_fields = ["nom", "email", "telephone_tres_urgent", "territoire", "superviseurs"]
 
     def get_form_class(self, for_update=False):
         return referentiel.EquipeForm

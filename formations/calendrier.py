@@ -1,9 +1,9 @@
 """iCalendar (RFC 5545) files of training sessions: one session, or a person's feed.
 
-Written by hand: the subset needed (one VEVENT per session, UTC times) is a few dozen lines, and
-adding a dependency is not this module's call. The three rules that readers are strict about are
-kept: CRLF line ends, lines folded at 75 octets without cutting a UTF-8 character, and text
-values escaped.
+Built with the `icalendar` library, which writes what readers are strict about: CRLF line
+ends, lines folded at 75 octets without cutting a UTF-8 character, text values escaped. Times
+are in UTC (no VTIMEZONE needed); the UID of a session never changes, so a calendar that
+imports the file again updates the event instead of duplicating it.
 """
 
 from collections.abc import Iterable
@@ -12,52 +12,23 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from icalendar import Calendar, Event, vText
 
 from portail.liens import adresse_absolue
 
 from .models import Session
 from .services.courriels import quand
 
-LONGUEUR_MAX = 75  # octets per line, CRLF excluded
 
-
-def echapper(texte: str) -> str:
-    """Escape a TEXT value: backslash, semicolon, comma, and line breaks."""
-    return (
-        texte.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\r", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def plier(ligne: str) -> str:
-    """Fold a content line into chunks of at most 75 octets, continuation lines starting with
-    one space (which counts in their 75)."""
-    morceaux, courant, taille = [], "", 0
-    for caractere in ligne:
-        octets = len(caractere.encode())
-        limite = LONGUEUR_MAX if not morceaux else LONGUEUR_MAX - 1
-        if taille + octets > limite:
-            morceaux.append(courant)
-            courant, taille = "", 0
-        courant += caractere
-        taille += octets
-    morceaux.append(courant)
-    return "\r\n ".join(morceaux)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
 
 
 def _domaine() -> str:
     return urlsplit(settings.PORTAIL_URL).hostname or "solidaires-partenaires.example"
 
 
-def _evenement(session: Session, *, avec_lien: bool, horodatage: str) -> list[str]:
+def _evenement(session: Session, *, avec_lien: bool, horodatage: datetime) -> Event:
     if session.a_distance:
         lieu = "À distance (visioconférence)"
     else:
@@ -72,39 +43,34 @@ def _evenement(session: Session, *, avec_lien: bool, horodatage: str) -> list[st
             description.append("Le lien de la visioconférence est donné aux personnes inscrites.")
     url = adresse_absolue("formations:session", session.pk)
     description.append(url)
-    lignes = [
-        "BEGIN:VEVENT",
-        f"UID:formation-session-{session.pk}@{_domaine()}",
-        f"DTSTAMP:{horodatage}",
-        f"LAST-MODIFIED:{_utc(session.modifiee_le)}",
-        f"DTSTART:{_utc(session.debut)}",
-        f"DTEND:{_utc(session.fin)}",
-        f"SUMMARY:{echapper(session.titre)}",
-        f"DESCRIPTION:{echapper(chr(10).join(description))}",
-        f"LOCATION:{echapper(lieu)}",
-        f"URL:{url}",
-        f"STATUS:{'CANCELLED' if session.statut == Session.Statut.ANNULEE else 'CONFIRMED'}",
-        "END:VEVENT",
-    ]
+    evenement = Event()
+    evenement.add("uid", f"formation-session-{session.pk}@{_domaine()}")
+    evenement.add("dtstamp", horodatage)
+    evenement.add("last-modified", _utc(session.modifiee_le))
+    evenement.add("dtstart", _utc(session.debut))
+    evenement.add("dtend", _utc(session.fin))
+    evenement.add("summary", session.titre)
+    evenement.add("description", "\n".join(description))
+    evenement.add("location", lieu)
+    evenement.add("url", url)
+    annulee = session.statut == Session.Statut.ANNULEE
+    evenement.add("status", "CANCELLED" if annulee else "CONFIRMED")
     if avec_lien and session.a_distance and session.lien_visio:
-        lignes.insert(-1, f"CONFERENCE;VALUE=URI:{session.lien_visio}")
-    return lignes
+        evenement.add("conference", session.lien_visio, parameters={"VALUE": "URI"})
+    return evenement
 
 
 def calendrier_ics(sessions: Iterable[tuple[Session, bool]], *, nom: str) -> bytes:
     """A VCALENDAR of the sessions; each comes with whether to show its video link (only to a
     person registered to it). Sessions need their programme loaded."""
-    horodatage = _utc(timezone.now())
-    lignes = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//CPAM//Solidaires et partenaires//FR",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{echapper(nom)}",
-        "X-WR-TIMEZONE:Europe/Paris",
-    ]
+    horodatage = _utc(timezone.now()).replace(microsecond=0)
+    calendrier = Calendar()
+    calendrier.add("version", "2.0")
+    calendrier.add("prodid", "-//CPAM//Solidaires et partenaires//FR")
+    calendrier.add("calscale", "GREGORIAN")
+    calendrier.add("method", "PUBLISH")
+    calendrier.add("x-wr-calname", vText(nom))
+    calendrier.add("x-wr-timezone", "Europe/Paris")
     for session, avec_lien in sessions:
-        lignes.extend(_evenement(session, avec_lien=avec_lien, horodatage=horodatage))
-    lignes.append("END:VCALENDAR")
-    return "".join(plier(ligne) + "\r\n" for ligne in lignes).encode()
+        calendrier.add_component(_evenement(session, avec_lien=avec_lien, horodatage=horodatage))
+    return calendrier.to_ical()

@@ -42,6 +42,7 @@ class Horloge:
 
 
 def horloge(demande: Demande, maintenant=None) -> Horloge:
+    """The clock on the calendar of the demande's team (load `equipe` with the demande)."""
     maintenant = maintenant or timezone.now()
     if demande.repondue_le is not None:
         return Horloge(
@@ -49,8 +50,11 @@ def horloge(demande: Demande, maintenant=None) -> Horloge:
             _("Répondue en %(duree)s") % {"duree": duree_ouvree(demande.delai_reponse or 0)},
             _("Première réponse le %(le)s") % {"le": date_heure_courte(demande.repondue_le)},
         )
+    territoire = demande.equipe.territoire
     if demande.statut == Statut.EN_ATTENTE:
-        reste = minutes_ouvrees_entre(demande.en_attente_depuis or maintenant, demande.echeance)
+        reste = minutes_ouvrees_entre(
+            demande.en_attente_depuis or maintenant, demande.echeance, territoire=territoire
+        )
         return Horloge(
             "pause",
             _("Délai en pause"),
@@ -66,14 +70,14 @@ def horloge(demande: Demande, maintenant=None) -> Horloge:
         return Horloge("sans_objet", "—")
     echeance = _("Échéance le %(le)s") % {"le": date_heure_courte(demande.echeance)}
     if demande.echeance <= maintenant:
-        retard = minutes_ouvrees_entre(demande.echeance, maintenant)
+        retard = minutes_ouvrees_entre(demande.echeance, maintenant, territoire=territoire)
         texte = (
             _("En retard de %(duree)s") % {"duree": duree_ouvree(retard)}
             if retard > 0
             else _("En retard (échéance dépassée)")
         )
         return Horloge("retard", texte, echeance)
-    reste = minutes_ouvrees_entre(maintenant, demande.echeance)
+    reste = minutes_ouvrees_entre(maintenant, demande.echeance, territoire=territoire)
     return Horloge("reste", _("Reste %(duree)s") % {"duree": duree_ouvree(reste)}, echeance)
 
 

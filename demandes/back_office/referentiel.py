@@ -116,7 +116,7 @@ class CategorieIndexView(generic.IndexView):
 class EquipeForm(WagtailAdminModelForm):
     class Meta:
         model = Equipe
-        fields = ["nom", "email", "telephone_tres_urgent", "superviseurs"]
+        fields = ["nom", "email", "telephone_tres_urgent", "territoire", "superviseurs"]
         widgets = {"superviseurs": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):

@@ -191,10 +191,41 @@ def test_equipe_superviseurs_limites_au_role(client_superviseur, superviseur, ti
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in texte(response)
     response = client_superviseur.post(
-        url, {"nom": "Pôle CSS", "email": "css@cpam.example", "superviseurs": [superviseur.pk]}
+        url,
+        {
+            "nom": "Pôle CSS",
+            "email": "css@cpam.example",
+            "territoire": "metropole",
+            "superviseurs": [superviseur.pk],
+        },
     )
     assert response.status_code == 302
     assert list(Equipe.objects.get(nom="Pôle CSS").superviseurs.all()) == [superviseur]
+
+
+def test_territoire_de_l_equipe_choisi_par_le_superviseur(client_superviseur, equipe, titulaire):
+    assert equipe.territoire == "metropole"  # the default
+    url = reverse("messagerie_equipes:edit", args=[equipe.pk])
+    assert 'value="alsace_moselle"' in client_superviseur.get(url).content.decode()
+    donnees = {"nom": equipe.nom, "email": equipe.email, "territoire": "bretagne"}
+    response = client_superviseur.post(url, donnees)
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in texte(response)
+    equipe.refresh_from_db()
+    assert equipe.territoire == "metropole"
+    donnees["territoire"] = "alsace_moselle"
+    assert client_superviseur.post(url, donnees).status_code == 302
+    equipe.refresh_from_db()
+    assert equipe.territoire == "alsace_moselle"
+    liste = texte(client_superviseur.get(reverse("messagerie_equipes:index")))
+    assert "Alsace-Moselle" in liste
+    # An expert sees the teams but may not change them.
+    client_superviseur.logout()
+    connecter_verifie(client_superviseur, titulaire.utilisateur)
+    donnees["territoire"] = "guyane"
+    assert client_superviseur.post(url, donnees).status_code == 302  # sent away
+    equipe.refresh_from_db()
+    assert equipe.territoire == "alsace_moselle"
 
 
 def test_expert_comptes_proposes(client_superviseur, equipe, titulaire, expert, editeur):

@@ -1,18 +1,22 @@
-"""Business-time arithmetic: Monday–Friday 8:30–17:30 Paris, French public holidays computed."""
+"""Business-time arithmetic: Monday–Friday 8:30–17:30 local time, the public holidays of the
+team's territory (from the `holidays` library)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from demandes.calendrier import (
     PARIS,
+    Territoire,
     ajouter_minutes_ouvrees,
     est_jour_ouvre,
     jours_feries,
     jours_ouvres,
     minutes_ouvrees_entre,
-    paques,
 )
+
+ALSACE_MOSELLE = Territoire.ALSACE_MOSELLE
 
 
 def paris(*args):
@@ -20,17 +24,15 @@ def paris(*args):
 
 
 @pytest.mark.parametrize(
-    "annee, attendu",
-    [
-        (2024, date(2024, 3, 31)),
-        (2025, date(2025, 4, 20)),
-        (2026, date(2026, 4, 5)),
-        (2027, date(2027, 3, 28)),
-        (2038, date(2038, 4, 25)),
-    ],
+    "dimanche_de_paques",
+    [date(2024, 3, 31), date(2025, 4, 20), date(2026, 4, 5), date(2027, 3, 28), date(2038, 4, 25)],
 )
-def test_paques_calcule(annee, attendu):
-    assert paques(annee) == attendu
+def test_fetes_mobiles_calees_sur_paques(dimanche_de_paques):
+    feries = jours_feries(dimanche_de_paques.year)
+    assert dimanche_de_paques + timedelta(days=1) in feries  # lundi de Pâques
+    assert dimanche_de_paques + timedelta(days=39) in feries  # Ascension
+    assert dimanche_de_paques + timedelta(days=50) in feries  # lundi de Pentecôte
+    assert dimanche_de_paques - timedelta(days=2) not in feries  # Vendredi saint : pas ici
 
 
 def test_jours_feries_mobiles_calcules_2026():
@@ -42,6 +44,81 @@ def test_jours_feries_mobiles_calcules_2026():
     assert len(feries) == 11
     assert not est_jour_ouvre(date(2026, 5, 14))
     assert est_jour_ouvre(date(2026, 5, 13))
+
+
+# Territories ------------------------------------------------------------------------------------
+
+
+def test_alsace_moselle_deux_jours_feries_de_plus():
+    vendredi_saint, saint_etienne = date(2026, 4, 3), date(2025, 12, 26)
+    for jour in (vendredi_saint, saint_etienne):
+        assert est_jour_ouvre(jour)
+        assert est_jour_ouvre(jour, Territoire.METROPOLE)
+        assert not est_jour_ouvre(jour, ALSACE_MOSELLE)
+    assert jours_feries(2026, ALSACE_MOSELLE) - jours_feries(2026) == {
+        date(2026, 4, 3),
+        date(2026, 12, 26),
+    }
+
+
+def test_delai_a_travers_le_vendredi_saint():
+    # Thursday 2 April 2026, 16:30 + 1 business day.
+    jeudi = paris(2026, 4, 2, 16, 30)
+    # Metropolitan France: Good Friday is worked.
+    assert ajouter_minutes_ouvrees(jeudi, 540) == paris(2026, 4, 3, 16, 30)
+    # Alsace-Moselle: Good Friday, the weekend and Easter Monday are off → Tuesday 7 April.
+    echeance = ajouter_minutes_ouvrees(jeudi, 540, territoire=ALSACE_MOSELLE)
+    assert echeance == paris(2026, 4, 7, 16, 30)
+    assert minutes_ouvrees_entre(jeudi, echeance, territoire=ALSACE_MOSELLE) == 540
+    assert minutes_ouvrees_entre(jeudi, echeance) == 2 * 540
+
+
+def test_delai_a_travers_la_saint_etienne():
+    # Wednesday 24 December 2025, 17:00 + 1 business day; Christmas is off everywhere.
+    veille = paris(2025, 12, 24, 17, 0)
+    assert ajouter_minutes_ouvrees(veille, 540) == paris(2025, 12, 26, 17, 0)
+    assert ajouter_minutes_ouvrees(veille, 540, territoire=ALSACE_MOSELLE) == paris(
+        2025, 12, 29, 17, 0
+    )
+
+
+@pytest.mark.parametrize(
+    "territoire, jour",
+    [
+        (Territoire.GUADELOUPE, date(2026, 5, 27)),
+        (Territoire.MARTINIQUE, date(2026, 5, 22)),
+        (Territoire.GUYANE, date(2026, 6, 10)),
+        (Territoire.REUNION, date(2027, 12, 20)),
+        (Territoire.MAYOTTE, date(2026, 4, 27)),
+    ],
+)
+def test_abolition_de_l_esclavage_outre_mer(territoire, jour):
+    assert est_jour_ouvre(jour)  # a weekday, worked in metropolitan France
+    assert not est_jour_ouvre(jour, territoire)
+    assert jour in jours_feries(jour.year, territoire)
+    assert jour not in jours_feries(jour.year)
+    assert jour not in jours_feries(jour.year, ALSACE_MOSELLE)
+
+
+def test_outre_mer_heures_d_ouverture_locales_et_jour_ferie():
+    fort_de_france = ZoneInfo("America/Martinique")
+    # Thursday 21 May 2026, 17:00 in Fort-de-France (23:00 in Paris) + 1 h: Friday 22 May is
+    # the abolition of slavery in Martinique, Monday 25 is Whit Monday, so the count resumes
+    # on Tuesday 26 at 8:30 local time, 14:30 in Paris.
+    jeudi_soir = datetime(2026, 5, 21, 17, 0, tzinfo=fort_de_france)
+    echeance = ajouter_minutes_ouvrees(jeudi_soir, 60, territoire=Territoire.MARTINIQUE)
+    assert echeance == datetime(2026, 5, 26, 9, 0, tzinfo=fort_de_france)
+    assert echeance == paris(2026, 5, 26, 15, 0)
+    # The same instant for a metropolitan team: 23:00 in Paris, Friday 22 is worked.
+    assert ajouter_minutes_ouvrees(jeudi_soir, 60) == paris(2026, 5, 22, 9, 30)
+
+
+def test_calendrier_des_jours_feries_en_cache_par_annee_et_territoire():
+    jours_feries.cache_clear()
+    for _ in range(3):
+        minutes_ouvrees_entre(paris(2026, 1, 2, 9), paris(2026, 12, 30, 9))
+        minutes_ouvrees_entre(paris(2026, 1, 2, 9), paris(2026, 12, 30, 9), territoire="guyane")
+    assert jours_feries.cache_info().misses == 2
 
 
 def test_quatre_heures_ouvrees_dans_la_journee():

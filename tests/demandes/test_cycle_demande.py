@@ -433,3 +433,62 @@ def test_broker_reellement_injoignable_puis_revenu(
         app.conf.broker_url, app.conf.task_always_eager = precedents
         app.conf.broker_transport_options = {}
         app._pool = None
+
+
+# The calendar of the demande's team --------------------------------------------------------------
+
+# Thursday 2 April 2026, 16:30 in Paris: Good Friday next day (a holiday in Alsace-Moselle
+# only), then the weekend and Easter Monday (everywhere).
+JEUDI_SAINT = datetime(2026, 4, 2, 16, 30, tzinfo=PARIS)
+
+
+@pytest.mark.parametrize(
+    "territoire, echeance, alerte",
+    [
+        # 2 business days: Friday 3, Tuesday 7.
+        ("metropole", (2026, 4, 7, 16, 30), (2026, 4, 7, 12, 0)),
+        # Friday 3 off: Tuesday 7, Wednesday 8.
+        ("alsace_moselle", (2026, 4, 8, 16, 30), (2026, 4, 8, 12, 0)),
+    ],
+)
+def test_echeance_comptee_sur_le_calendrier_de_l_equipe(
+    territoire, echeance, alerte, equipe, agent_a, structure_a, regle_generale
+):
+    from demandes.models import Equipe
+
+    Equipe.objects.filter(pk=equipe.pk).update(territoire=territoire)
+    with time_machine.travel(JEUDI_SAINT, tick=False):
+        demande = creer_demande(agent_a, structure_a)
+    assert demande.delai_accorde == 1080
+    assert demande.echeance == datetime(*echeance, tzinfo=PARIS)
+    assert demande.seuil_alerte == datetime(*alerte, tzinfo=PARIS)
+
+
+def test_pause_et_reprise_sur_le_calendrier_alsace_moselle(
+    equipe, titulaire, agent_a, structure_a, regle_generale
+):
+    from demandes.back_office.affichage import horloge
+    from demandes.models import Equipe
+
+    Equipe.objects.filter(pk=equipe.pk).update(territoire="alsace_moselle")
+    with time_machine.travel(datetime(2026, 4, 2, 9, 30, tzinfo=PARIS), tick=False) as voyage:
+        demande = creer_demande(agent_a, structure_a, urgence="urgente")  # 4 h: 13:30
+        voyage.move_to(datetime(2026, 4, 2, 10, 30, tzinfo=PARIS))  # 1 h used, 3 h left
+        services.message_cpam_envoyer(
+            demande=demande,
+            auteur=titulaire.utilisateur,
+            corps="Attestation ?",
+            type=Message.Type.INFORMATION,
+        )
+        demande = Demande.objects.select_related("equipe").get(pk=demande.pk)
+        # The reminder to the partner skips Good Friday and Easter Monday too (5 days).
+        assert demande.relance_partenaire_a == datetime(2026, 4, 13, 10, 30, tzinfo=PARIS)
+        # Good Friday: the pause does not matter, the clock shows the 3 h left.
+        voyage.move_to(datetime(2026, 4, 3, 11, 0, tzinfo=PARIS))
+        assert "3 h ouvrées restantes" in horloge(demande).detail
+        services.message_partenaire_envoyer(demande=demande, auteur=agent_a, corps="Jointe.")
+    demande = Demande.objects.select_related("equipe").get(pk=demande.pk)
+    # Resumed on Good Friday, a holiday there: the 3 h are counted from Tuesday 8:30.
+    assert demande.echeance == datetime(2026, 4, 7, 11, 30, tzinfo=PARIS)
+    with time_machine.travel(datetime(2026, 4, 6, 12, 0, tzinfo=PARIS), tick=False):
+        assert horloge(demande).texte == "Reste 3 h ouvrées"

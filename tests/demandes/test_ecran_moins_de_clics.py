@@ -432,7 +432,12 @@ def test_sans_regle_la_ligne_nationale(client, settings, agent_a):
 def test_formulaire_d_equipe_valide_le_telephone(client, superviseur, equipe):
     connecter_verifie(client, superviseur)
     adresse = f"/admin/messagerie/equipes/edit/{equipe.pk}/"
-    donnees = {"nom": equipe.nom, "email": "", "telephone_tres_urgent": "12 34 5"}
+    donnees = {
+        "nom": equipe.nom,
+        "email": "",
+        "telephone_tres_urgent": "12 34 5",
+        "territoire": equipe.territoire,
+    }
     response = client.post(adresse, donnees)
     assert response.status_code == 200
     assert "Saisissez un numéro de téléphone français à 10 chiffres" in texte(response)

@@ -2,80 +2,41 @@
 private, revocable address."""
 
 import re
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from icalendar import Calendar, Event
 
 from conventions.models import Convention
-from formations.calendrier import echapper, plier
 from formations.models import JetonCalendrier, Session
 from tests.conftest import connecter_verifie, texte
 from tests.formations.factories import SessionFactory, inscrire
 
 pytestmark = pytest.mark.django_db
 
-UTC_ICS = re.compile(r"^\d{8}T\d{6}Z$")
 
-
-def lire_ics(brut: bytes) -> list[dict]:
-    """A small RFC 5545 reader: checks line ends and folding, unfolds, unescapes, and returns
-    the components as dictionaries (name, properties, children)."""
+def _evenements(brut: bytes) -> list[Event]:
+    """The VEVENTs of a calendar file, read back by the `icalendar` parser, after checking
+    by hand what readers are strict about: CRLF line ends, lines of at most 75 octets."""
     assert brut.endswith(b"\r\n")
-    lignes_brutes = brut.split(b"\r\n")[:-1]
-    assert b"\n" not in b"".join(lignes_brutes), "LF seul interdit : CRLF uniquement"
-    for ligne in lignes_brutes:
+    lignes = brut.split(b"\r\n")[:-1]
+    assert b"\n" not in b"".join(lignes), "LF seul interdit : CRLF uniquement"
+    for ligne in lignes:
         assert len(ligne) <= 75, f"ligne de plus de 75 octets : {ligne!r}"
-    # Unfold: a line starting with a space continues the previous one.
-    lignes: list[bytes] = []
-    for ligne in lignes_brutes:
-        if ligne.startswith(b" "):
-            lignes[-1] += ligne[1:]
-        else:
-            lignes.append(ligne)
-    pile = [{"nom": "racine", "proprietes": {}, "enfants": []}]
-    for ligne in (ligne.decode("utf-8") for ligne in lignes):
-        nom_et_parametres, _, valeur = ligne.partition(":")
-        nom = nom_et_parametres.split(";")[0]
-        if nom == "BEGIN":
-            composant = {"nom": valeur, "proprietes": {}, "enfants": []}
-            pile[-1]["enfants"].append(composant)
-            pile.append(composant)
-        elif nom == "END":
-            assert pile.pop()["nom"] == valeur
-        else:
-            pile[-1]["proprietes"][nom] = _desechapper(valeur)
-    assert len(pile) == 1
-    return pile[0]["enfants"]
+    calendrier = Calendar.from_ical(brut)
+    assert calendrier.name == "VCALENDAR"
+    assert calendrier["VERSION"] == "2.0"
+    assert calendrier["PRODID"]
+    return list(calendrier.events)
 
 
-def _desechapper(valeur: str) -> str:
-    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), valeur)
-
-
-def _evenements(brut: bytes) -> list[dict]:
-    (calendrier,) = lire_ics(brut)
-    assert calendrier["nom"] == "VCALENDAR"
-    assert calendrier["proprietes"]["VERSION"] == "2.0"
-    assert calendrier["proprietes"]["PRODID"]
-    return [e["proprietes"] for e in calendrier["enfants"] if e["nom"] == "VEVENT"]
-
-
-def _utc(moment):
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-# Helpers of the module --------------------------------------------------------------------------
-
-
-def test_echappement_et_pliage():
-    assert echapper("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    ligne = "DESCRIPTION:" + "é" * 100
-    plie = plier(ligne)
-    morceaux = plie.split("\r\n")
-    assert all(len(m.encode()) <= 75 for m in morceaux)
-    assert all(m.startswith(" ") for m in morceaux[1:])
-    assert "".join(m[1:] if i else m for i, m in enumerate(morceaux)) == ligne
+def _en_utc(evenement: Event, champ: str):
+    """A date-time property, checked to be written in UTC ("…Z")."""
+    valeur = evenement.decoded(champ)
+    assert valeur.tzinfo is not None and valeur.utcoffset() == timedelta(0), champ
+    assert evenement[champ].to_ical().endswith(b"Z"), champ
+    return valeur
 
 
 # One session ------------------------------------------------------------------------------------
@@ -97,13 +58,17 @@ def test_fichier_ics_d_une_session_valide(client, agent_a):
     assert evenement["SUMMARY"] == session.titre
     assert evenement["LOCATION"] == session.lieu
     assert evenement["UID"].startswith(f"formation-session-{session.pk}@")
-    for champ in ("DTSTAMP", "DTSTART", "DTEND", "LAST-MODIFIED"):
-        assert UTC_ICS.match(evenement[champ]), champ
-    assert evenement["DTSTART"] == _utc(session.debut)
-    assert evenement["DTEND"] == _utc(session.fin)
-    assert evenement["DTSTART"] < evenement["DTEND"]  # same format: ordered as text
+    for champ in ("DTSTAMP", "LAST-MODIFIED"):
+        _en_utc(evenement, champ)
+    assert _en_utc(evenement, "DTSTART") == session.debut.replace(microsecond=0)
+    assert _en_utc(evenement, "DTEND") == session.fin.replace(microsecond=0)
     assert evenement["STATUS"] == "CONFIRMED"
-    assert session.programme.intitule in evenement["DESCRIPTION"]
+    assert "CONFERENCE" not in evenement
+    # Downloaded again, the same event (same UID) is updated, not duplicated.
+    page = client.get(f"/formations/sessions/{session.pk}/calendrier.ics")
+    (encore,) = _evenements(page.content)
+    assert encore["UID"] == evenement["UID"]
+    assert session.programme.intitule in evenement["DESCRIPTION"].splitlines()
 
 
 def test_lien_de_visio_reserve_aux_inscrits(client, agent_a, structure_a):
@@ -128,6 +93,8 @@ def test_lien_de_visio_reserve_aux_inscrits(client, agent_a, structure_a):
     assert "https://visio.cpam.example/secret-42" in texte(client.get(adresses[0]))
     (evenement,) = _evenements(client.get(adresses[1]).content)
     assert "https://visio.cpam.example/secret-42" in evenement["DESCRIPTION"]
+    assert evenement["CONFERENCE"] == "https://visio.cpam.example/secret-42"
+    assert evenement["CONFERENCE"].params["VALUE"] == "URI"
     assert evenement["LOCATION"] == "À distance (visioconférence)"
 
 
@@ -157,6 +124,8 @@ def test_flux_personnel_sans_connexion_avec_jeton(client, agent_a, structure_a):
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     (evenement,) = _evenements(response.content)
+    nom = Calendar.from_ical(response.content)["X-WR-CALNAME"]
+    assert nom == "Mes formations — Solidaires et partenaires"
     assert evenement["UID"].startswith(f"formation-session-{a_venir.pk}@")
     assert "https://v.example/x" in evenement["DESCRIPTION"]
     assert autre.titre not in response.content.decode()

@@ -139,6 +139,6 @@ def test_fichier_ics_heure_de_paris_dans_la_description(cas, session, agent_a, c
     (evenement,) = _evenements(
         client.get(f"/formations/sessions/{session.pk}/calendrier.ics").content
     )
-    assert evenement["DTSTART"] == cas["dtstart"]  # the instant itself, in UTC
+    assert evenement["DTSTART"].to_ical().decode() == cas["dtstart"]  # the instant, in UTC
     assert f"{cas['paris']} (heure de Paris)" in evenement["DESCRIPTION"]
     assert cas["utc"] not in evenement["DESCRIPTION"]

@@ -1,4 +1,5 @@
-"""The test bench of the fault tests: private Redis, PostgreSQL and SMTP, the portal on top.
+"""The test bench of the fault tests: private Redis, PostgreSQL and SMTP (aiosmtpd over
+STARTTLS), the portal on top.
 
 Built once per module (migrate + seed take ~15 s); each test then starts from a healthy bench
 (Redis up, PostgreSQL up, worker answering, SMTP capture emptied).
@@ -105,8 +106,8 @@ def banc_module():
     dossier = Path(tempfile.mkdtemp(prefix="pannes-"))
     redis = prives.RedisPrive(dossier)
     postgres = prives.PostgresPrive(dossier)
-    smtp = prives.SmtpCapture()
-    portail = prives.Portail(dossier, postgres.url, redis.url, smtp.port)
+    smtp = prives.SmtpCapture(dossier)
+    portail = prives.Portail(dossier, postgres.url, redis.url, smtp)
     try:
         redis.demarrer()
         postgres.initialiser()
@@ -152,14 +153,9 @@ def banc(banc_module: Banc):
         b.redis.demarrer()
     prives.attendre(b.sain, 30, lambda: f"le portail n'est pas sain : {b.sante()}")
     prives.attendre(b.worker_repond, 60, "le worker Celery ne répond pas")
-    capture = b.capture
-    with capture.verrou:
-        capture.acceptes.clear()
-        capture.abandonnes.clear()
-    for evenement in (capture.bloquer_le_prochain, capture.bloque, capture.liberer):
-        evenement.clear()
+    b.capture.vider()
     yield b
-    capture.liberer.set()
+    b.capture.liberer.set()
 
 
 def en_parallele(fonctions) -> list[threading.Thread]:

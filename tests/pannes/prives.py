@@ -1,29 +1,37 @@
-"""Private services for the fault tests: a Redis, a PostgreSQL cluster, an SMTP capture, and the
-portal itself (gunicorn + a Celery worker) started against them.
+"""Private services for the fault tests: a Redis, a PostgreSQL cluster, an SMTP server (aiosmtpd,
+STARTTLS and authentication required, as a production relay), and the portal itself (gunicorn +
+a Celery worker) started against them.
 
 Every service here is ours alone, on a free port of 127.0.0.1: killing or restarting it never
 disturbs the machine's shared PostgreSQL and Redis.
 """
 
+import asyncio
 import email
 import email.policy
+import ipaddress
 import os
 import pwd
 import secrets
-import select
 import shutil
 import signal
 import socket
-import socketserver
+import ssl
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 RACINE = Path(__file__).resolve().parents[2]
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -229,12 +237,81 @@ class PostgresPrive:
 # SMTP capture ------------------------------------------------------------------------------
 
 
+def certificats(dossier: Path) -> tuple[Path, Path, Path]:
+    """A test certificate authority and a server certificate it signed for 127.0.0.1 and
+    localhost: (CA file, certificate, key). The portal trusts the CA through SSL_CERT_FILE,
+    which OpenSSL's default verification (the one Django's SMTP backend uses) reads."""
+    maintenant = datetime.now(UTC)
+
+    def signer(sujet, cle_publique, emetteur, cle_emetteur, *, autorite: bool, noms=()):
+        constructeur = (
+            x509.CertificateBuilder()
+            .subject_name(sujet)
+            .issuer_name(emetteur)
+            .public_key(cle_publique)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(maintenant - timedelta(minutes=5))
+            .not_valid_after(maintenant + timedelta(days=2))
+            .add_extension(x509.BasicConstraints(ca=autorite, path_length=None), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(cle_publique), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(cle_emetteur.public_key()),
+                critical=False,
+            )
+        )
+        if autorite:
+            usages = {"key_cert_sign": True, "crl_sign": True}
+        else:
+            usages = {"digital_signature": True, "key_encipherment": True}
+            constructeur = constructeur.add_extension(
+                x509.SubjectAlternativeName(list(noms)), critical=False
+            ).add_extension(
+                x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+            )
+        options = dict.fromkeys(
+            ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment")
+            + ("key_agreement", "key_cert_sign", "crl_sign", "encipher_only", "decipher_only"),
+            False,
+        )
+        constructeur = constructeur.add_extension(
+            x509.KeyUsage(**(options | usages)), critical=True
+        )
+        return constructeur.sign(cle_emetteur, hashes.SHA256())
+
+    def nom(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, cn)])
+
+    cle_ca = ec.generate_private_key(ec.SECP256R1())
+    ca = signer(
+        nom("CA des tests de pannes"), cle_ca.public_key(), nom("CA des tests de pannes"), cle_ca,
+        autorite=True,
+    )  # fmt: skip
+    cle = ec.generate_private_key(ec.SECP256R1())
+    certificat = signer(
+        nom("capture.test"), cle.public_key(), ca.subject, cle_ca, autorite=False,
+        noms=[x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")],
+    )  # fmt: skip
+    chemins = (dossier / "ca.pem", dossier / "smtp.pem", dossier / "smtp.key")
+    chemins[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    chemins[1].write_bytes(certificat.public_bytes(serialization.Encoding.PEM))
+    chemins[2].write_bytes(
+        cle.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return chemins
+
+
 @dataclass
 class Capture:
     """What the SMTP server saw: messages it accepted (250 after DATA) and those it did not."""
 
     acceptes: list = field(default_factory=list)
     abandonnes: list = field(default_factory=list)
+    # For each accepted message, in the same order: (TLS version, authenticated login).
+    sessions: list = field(default_factory=list)
     verrou: threading.Lock = field(default_factory=threading.Lock)
     # Set by the test: the next message stalls before the answer to its DATA terminator.
     bloquer_le_prochain: threading.Event = field(default_factory=threading.Event)
@@ -246,79 +323,84 @@ class Capture:
         with self.verrou:
             return [(m["To"], m["Subject"]) for m in self.acceptes]
 
+    def vider(self) -> None:
+        with self.verrou:
+            self.acceptes.clear()
+            self.abandonnes.clear()
+            self.sessions.clear()
+        for evenement in (self.bloquer_le_prochain, self.bloque, self.liberer):
+            evenement.clear()
 
-class _Session(socketserver.StreamRequestHandler):
-    """Just enough of RFC 5321 for smtplib: EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT."""
 
-    timeout = 60
+class _Recepteur:
+    """aiosmtpd handler: keeps the messages, and can stall one before its 250."""
 
-    def repondre(self, ligne: str) -> None:
-        self.wfile.write(ligne.encode() + b"\r\n")
-        self.wfile.flush()
+    def __init__(self, capture: Capture):
+        self.capture = capture
 
-    def handle(self) -> None:
-        capture: Capture = self.server.capture
-        self.repondre("220 capture.test ESMTP")
-        while ligne := self.rfile.readline():
-            verbe = ligne[:4].upper()
-            if verbe in (b"EHLO", b"HELO"):
-                self.repondre("250-capture.test\r\n250 8BITMIME")
-            elif verbe == b"DATA":
-                self.repondre("354 end data with <CR><LF>.<CR><LF>")
-                lignes = []
-                while (donnee := self.rfile.readline()) not in (b".\r\n", b".\n", b""):
-                    lignes.append(donnee[1:] if donnee.startswith(b".") else donnee)  # unstuff
-                message = email.message_from_bytes(b"".join(lignes), policy=email.policy.default)
-                if capture.bloquer_le_prochain.is_set() and not capture.bloque.is_set():
-                    capture.client_bloque = self.client_address
-                    capture.bloque.set()
-                    if self._client_parti(capture.liberer):
-                        # The client died before our 250: by SMTP, the message is not accepted.
-                        with capture.verrou:
-                            capture.abandonnes.append(message)
-                        return
-                with capture.verrou:
-                    capture.acceptes.append(message)
-                self.repondre("250 2.0.0 message accepted")
-            elif verbe == b"QUIT":
-                self.repondre("221 2.0.0 bye")
-                return
-            else:  # MAIL, RCPT, RSET, NOOP
-                self.repondre("250 2.0.0 ok")
-
-    def _client_parti(self, liberer: threading.Event) -> bool:
-        """Stall until released (False) or until the client closes its end (True)."""
-        limite = time.monotonic() + 60
-        while not liberer.is_set() and time.monotonic() < limite:
-            lisible, _, _ = select.select([self.connection], [], [], 0.05)
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's)
+        capture = self.capture
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if capture.bloquer_le_prochain.is_set() and not capture.bloque.is_set():
+            capture.client_bloque = session.peer
+            capture.bloque.set()
+            limite = time.monotonic() + 60
             try:
-                if lisible and not self.connection.recv(1, socket.MSG_PEEK):
-                    return True
-            except OSError:  # reset by the dying client
-                return True
-        return False
-
-
-class _Serveur(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+                while not capture.liberer.is_set() and time.monotonic() < limite:
+                    await asyncio.sleep(0.05)
+            except asyncio.CancelledError:
+                # aiosmtpd cancels us when the client closes its end: it died before our 250,
+                # so by SMTP the message is not accepted.
+                with capture.verrou:
+                    capture.abandonnes.append(message)
+                raise
+        tls = session.ssl["ssl_object"].version() if session.ssl else None
+        compte = session.auth_data.login.decode() if session.authenticated else None
+        with capture.verrou:
+            capture.acceptes.append(message)
+            capture.sessions.append((tls, compte))
+        return "250 2.0.0 message accepted"
 
 
 class SmtpCapture:
-    def __init__(self):
+    """aiosmtpd on 127.0.0.1 as a production relay is configured: STARTTLS required, then
+    AUTH (PLAIN or LOGIN) with a login and password; the portal reaches it by
+    `EMAIL_URL=smtp+tls://…` and checks its certificate against the test CA."""
+
+    compte = "portail"
+
+    def __init__(self, dossier: Path):
         self.capture = Capture()
-        self.serveur = _Serveur(("127.0.0.1", 0), _Session)
-        self.serveur.capture = self.capture
-        self.port = self.serveur.server_address[1]
-        self.fil = threading.Thread(target=self.serveur.serve_forever, daemon=True)
+        self.mot_de_passe = secrets.token_hex(16)
+        self.ca, certificat, cle = certificats(dossier)
+        contexte = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        contexte.load_cert_chain(certificat, cle)
+        self.port = port_libre()
+        self.controleur = Controller(
+            _Recepteur(self.capture),
+            hostname="127.0.0.1",
+            port=self.port,
+            server_hostname="capture.test",
+            tls_context=contexte,
+            require_starttls=True,
+            authenticator=self._authentifier,
+            auth_require_tls=True,
+        )
+
+    @property
+    def email_url(self) -> str:
+        return f"smtp+tls://{self.compte}:{self.mot_de_passe}@127.0.0.1:{self.port}"
+
+    def _authentifier(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        attendu = LoginPassword(self.compte.encode(), self.mot_de_passe.encode())
+        return AuthResult(success=auth_data == attendu, handled=False, auth_data=auth_data)
 
     def demarrer(self) -> None:
-        self.fil.start()
+        self.controleur.start()
 
     def arreter(self) -> None:
         self.capture.liberer.set()
-        self.serveur.shutdown()
-        self.serveur.server_close()
+        self.controleur.stop()
 
 
 # The portal ----------------------------------------------------------------------------------
@@ -327,7 +409,7 @@ class SmtpCapture:
 class Portail:
     """gunicorn (production settings) and one Celery worker, against the private services."""
 
-    def __init__(self, dossier: Path, base_url: str, broker_url: str, smtp_port: int):
+    def __init__(self, dossier: Path, base_url: str, broker_url: str, smtp: SmtpCapture):
         self.dossier = dossier
         self.journal = dossier / "serveurs.log"
         self.port = port_libre()
@@ -338,7 +420,7 @@ class Portail:
         environ = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_", "REDIS_", "EMAIL_"))
+            if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_", "REDIS_", "EMAIL_", "SSL_"))
         }
         environ.update(
             DJANGO_SETTINGS_MODULE="portail.settings",
@@ -349,7 +431,11 @@ class Portail:
             ALLOWED_HOSTS="127.0.0.1,testserver",
             SECURE_SSL_REDIRECT="False",
             CELERY_BROKER_URL=broker_url,
-            EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+            # The production path: STARTTLS, login, certificate verified by OpenSSL's default
+            # verification (Django's SMTP backend), which reads SSL_CERT_FILE: the test CA
+            # instead of the system's, and no switch in the portal to turn verification off.
+            EMAIL_URL=smtp.email_url,
+            SSL_CERT_FILE=str(smtp.ca),
             # After a refused e-mail, the next ones go to the sweep for this long (30 s in
             # production): short here, so that the test sees the normal path come back.
             BROKER_PAUSE_APRES_PANNE="2",

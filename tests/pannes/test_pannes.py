@@ -6,6 +6,8 @@
    is accepted once.
 3. PostgreSQL restarted while people browse: a clean 503 (never a 500 nor a reset connection),
    then the same gunicorn processes serve again, sessions intact.
+
+Every e-mail takes the production path: STARTTLS, login, certificate verified.
 """
 
 import http.client
@@ -124,6 +126,7 @@ def test_redis_arrete_pendant_les_envois_rien_ne_se_perd(banc):
     attendus = Counter((c[1], c[2]) for c in courriels)
     assert max(attendus.values()) == 1
     assert Counter(banc.capture.sujets()) == attendus  # each one delivered exactly once
+    assert {tls for tls, _ in banc.capture.sessions} <= {"TLSv1.2", "TLSv1.3"}
     assert banc.portail.worker.poll() is None
 
     duree_max = max(d for _, _, _, d in envois)
@@ -173,6 +176,48 @@ def test_worker_tue_pendant_l_envoi_la_tache_reprend_et_le_courriel_part_une_foi
     nouvel_enfant = banc.portail.enfant_du_worker()
     assert nouvel_enfant not in (None, enfant)
     print(f"\n[worker] processus {enfant} tué ; tâche relivrée et envoyée en {redelivre:.2f} s")
+
+
+# The production e-mail path -----------------------------------------------------------------
+
+
+def test_courriel_par_starttls_authentifie_certificat_verifie(banc):
+    """EMAIL_URL=smtp+tls://login:password@host:port, read by the production settings: the
+    worker's outbox task sends over STARTTLS after AUTH, checking the server's certificate."""
+    dernier = banc.dernier_courriel()
+    statut, lieu = banc.soumettre(banc.navigateurs[comptes.email("agent", 4)], "Par STARTTLS")
+    assert statut == 302
+    ref = reference(lieu)
+
+    def envoye():
+        lignes = banc.courriels_depuis(dernier)
+        return lignes if lignes and all(c[3] == "envoye" for c in lignes) else None
+
+    [(_, destinataire, sujet, _, tentatives)] = prives.attendre(
+        envoye, 30, lambda: f"courriel non envoyé ;\n{banc.portail.alertes()}"
+    )
+    assert sujet.startswith(f"[{ref}]") and tentatives == 1
+    with banc.capture.verrou:
+        [message], [(tls, compte)] = banc.capture.acceptes, banc.capture.sessions
+    assert tls in ("TLSv1.2", "TLSv1.3") and compte == banc.smtp.compte
+    assert (message["To"], message["Subject"]) == (destinataire, sujet)
+    assert "ne-pas-repondre@" in message["From"]
+    assert ref in message.get_body(("plain",)).get_content()
+
+    # Verification is on: without the test CA (the system's CAs only), the same settings refuse
+    # the server's certificate, before any login or message.
+    sans_ca = {k: v for k, v in banc.portail.env.items() if k != "SSL_CERT_FILE"}
+    essai = (
+        "import ssl\n"
+        "from django.core.mail import send_mail\n"
+        "try:\n"
+        "    send_mail('Essai', 'Essai', None, ['essai@example.org'])\n"
+        "except ssl.SSLCertVerificationError as erreur:\n"
+        "    print('refusé', erreur.verify_message)\n"
+    )
+    sortie = banc.portail.manage("manage.py", "shell", "-v", "0", "-c", essai, env=sans_ca)
+    assert sortie.strip().splitlines()[-1].startswith("refusé"), sortie
+    assert banc.capture.sujets() == [(destinataire, sujet)]
 
 
 # 3. PostgreSQL restarted under load ---------------------------------------------------------

@@ -99,9 +99,15 @@ def test_reponse_type_sans_rechargement_brouillon_puis_envoyer_et_resoudre(
     cpam = connecter(superviseur)
     cpam.goto(f"/admin/messagerie/equipes/edit/{equipe.pk}/")
     cpam.get_by_label("Ligne « très urgent » de l'équipe").fill("0261913700")
+    # Its territory sets its calendar (public holidays) for the deadlines.
+    cpam.get_by_label("Territoire").select_option("alsace_moselle")
     capturer_largeurs(cpam, "equipe-telephone")
     cpam.get_by_role("button", name="Enregistrer").click()
     expect(cpam.get_by_text("02 61 91 37 00")).to_be_visible()
+    expect(cpam.get_by_text("Alsace-Moselle")).to_be_visible()
+    capturer_largeurs(cpam, "equipes-liste")
+    equipe.refresh_from_db()
+    assert equipe.territoire == "alsace_moselle"
     agent.goto("/demandes/nouvelle/")
     expect(
         agent.get_by_text(
