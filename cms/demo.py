@@ -994,13 +994,14 @@ def creer(comptes):
         corps,
     ) in FLASH_INFOS:
         jour = aujourdhui - timedelta(days=jours)
-        _enfant(
+        texte_resume = resume() if callable(resume) else resume
+        flash = _enfant(
             index,
             FlashInfoPage,
             slug,
             title=titre,
             date=jour,
-            resume=resume() if callable(resume) else resume,
+            resume=texte_resume,
             corps=[{"type": "texte", "value": _p(corps)}],
             importance=importance,
             types_partenaires=types,
@@ -1008,6 +1009,11 @@ def creer(comptes):
             publie_le=timezone.make_aware(datetime.combine(jour, time(8, 0))),
             themes=[themes[s] for s in slugs_themes],
         )
+        if callable(resume) and (flash.title, flash.resume) != (titre, texte_resume):
+            flash.draft_title = titre
+            # A text worded from the settings follows them when the demo is loaded again.
+            flash.title, flash.resume = titre, texte_resume
+            flash.save(update_fields=["title", "draft_title", "resume"])
 
     # Agenda.
     agenda = _enfant(

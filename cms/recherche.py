@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from wagtail.models import CollectionViewRestriction, PageViewRestriction
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.search.backends import get_search_backend
 
 from conventions.models import Service
@@ -99,6 +99,7 @@ class Recherche:
             r.page_id for r in PageViewRestriction.objects.all() if not r.accept_request(request)
         ]
         self._thematiques = None
+        self._collections_refusees = None
         sources = [
             _Source("fiches", _("Fiches pratiques"), self._pages(FichePratiquePage), self._fiches),
             _Source("formulaires", _("Formulaires"), self._formulaires(), self._formulaires_en),
@@ -123,11 +124,12 @@ class Recherche:
     # What is searched ---------------------------------------------------------------------------
 
     def _hors_restrictions(self, pages):
-        if self._pages_refusees:
-            from wagtail.models import Page
-
-            for page in Page.objects.filter(pk__in=self._pages_refusees).only("path", "depth"):
-                pages = pages.not_descendant_of(page, inclusive=True)
+        if self._pages_refusees and not isinstance(self._pages_refusees[0], Page):
+            self._pages_refusees = list(
+                Page.objects.filter(pk__in=self._pages_refusees).only("path", "depth")
+            )
+        for page in self._pages_refusees:
+            pages = pages.not_descendant_of(page, inclusive=True)
         return pages
 
     def _pages(self, modele):
@@ -164,11 +166,14 @@ class Recherche:
         formulaires = Formulaire.objects.select_related("document", "theme").filter(
             remplace_par__isnull=not remplacees
         )
-        for restriction in CollectionViewRestriction.objects.select_related("collection"):
-            if not restriction.accept_request(self.request):
-                formulaires = formulaires.exclude(
-                    document__collection__path__startswith=restriction.collection.path
-                )
+        if self._collections_refusees is None:
+            self._collections_refusees = [
+                restriction.collection.path
+                for restriction in CollectionViewRestriction.objects.select_related("collection")
+                if not restriction.accept_request(self.request)
+            ]
+        for chemin in self._collections_refusees:
+            formulaires = formulaires.exclude(document__collection__path__startswith=chemin)
         return formulaires
 
     # Results ------------------------------------------------------------------------------------

@@ -423,10 +423,17 @@ def test_partenaire_sans_convention_recoit_l_explication(client, contenus, page_
     assert contenus["formulaire"].titre not in contenu
 
 
-def test_visiteur_renvoye_a_la_connexion(client, contenus, page_recherche):
-    response = chercher(client, page_recherche, "complementaire")
+@pytest.mark.parametrize(
+    "parametres",
+    [{}, {"type": "formulaires"}, {"type": "fiches", "page": "2"}, {"remplacees": "1"}],
+)
+def test_visiteur_renvoye_a_la_connexion(client, contenus, page_recherche, parametres):
+    response = chercher(client, page_recherche, "complementaire", **parametres)
     assert response.status_code == 302
     assert response["Location"].startswith("/connexion/?next=")
+    contenu = texte(response)
+    for titre in (contenus["fiche"].title, contenus["formulaire"].titre, "résultat"):
+        assert titre not in contenu
 
 
 @pytest.mark.parametrize("personne", ["agent_a", "expert", "superviseur"])
