@@ -36,6 +36,17 @@ def test_la_version_en_vigueur_avant_la_version_remplacee(portail_demo):
         assert contenu.index("Version remplacée") > contenu.index("12504*07")
         capturer_largeurs(page, "recherche-versions-remplacees")
 
+        page.goto("/recherche/?q=complémentaire santé solidaire")
+        contenu = page.locator("main").inner_text()
+        groupes = [
+            contenu.index(f"{groupe} (")
+            for groupe in ("Fiches pratiques", "Formulaires", "Flash infos")
+            if f"{groupe} (" in contenu
+        ]
+        assert len(groupes) >= 2 and groupes == sorted(groupes)
+        assert "12504*06" not in contenu
+        capturer_largeurs(page, "recherche-groupes")
+
         page.goto("/recherche/?q=hélicoptère")
         contenu = page.locator("main").inner_text()
         assert "Aucun résultat pour « hélicoptère »" in contenu
