@@ -17,7 +17,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from portail import roles
+from portail import promesses, roles
 from portail.dates import date_courte
 from portail.pdf import pdf_simple
 
@@ -689,13 +689,18 @@ FLASH_INFOS = [
     ),
     (
         "messagerie-experts-horaires",
-        "Nouveaux horaires de réponse de la messagerie experts",
+        "Délais de réponse de la messagerie experts",
         55,
         "importante",
         [],
         [],
         [],
-        "Les experts répondent désormais aux demandes urgentes sous 48 heures ouvrées.",
+        # Worded from the settings that compute deadlines: the demo never contradicts them.
+        lambda: (
+            "Les experts répondent aux demandes urgentes sous "
+            f"{promesses.delai_reponse('urgente')} et aux autres demandes sous "
+            f"{promesses.delai_reponse('normale')}."
+        ),
         "Indiquez clairement l'urgence dans vos demandes : les situations de rupture de droits sont traitées en priorité.",
     ),
     (
@@ -989,13 +994,14 @@ def creer(comptes):
         corps,
     ) in FLASH_INFOS:
         jour = aujourdhui - timedelta(days=jours)
-        _enfant(
+        texte_resume = resume() if callable(resume) else resume
+        flash = _enfant(
             index,
             FlashInfoPage,
             slug,
             title=titre,
             date=jour,
-            resume=resume,
+            resume=texte_resume,
             corps=[{"type": "texte", "value": _p(corps)}],
             importance=importance,
             types_partenaires=types,
@@ -1003,6 +1009,11 @@ def creer(comptes):
             publie_le=timezone.make_aware(datetime.combine(jour, time(8, 0))),
             themes=[themes[s] for s in slugs_themes],
         )
+        if callable(resume) and (flash.title, flash.resume) != (titre, texte_resume):
+            flash.draft_title = titre
+            # A text worded from the settings follows them when the demo is loaded again.
+            flash.title, flash.resume = titre, texte_resume
+            flash.save(update_fields=["title", "draft_title", "resume"])
 
     # Agenda.
     agenda = _enfant(

@@ -467,6 +467,12 @@ class RencontrePage(Page):
     ]
     parent_page_types = ["cms.AgendaPage"]
     subpage_types = []
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("public"),
+        index.SearchField("lieu"),
+        index.SearchField("description"),
+    ]
 
     class Meta:
         verbose_name = _("rencontre")

@@ -13,7 +13,7 @@ from portail.dates import date_courte
 from portail.identifiants import nir_valider, telephone_normaliser
 from portail.models import TraceTransition
 
-from .calendrier import MINUTES_PAR_JOUR, Territoire
+from .calendrier import Territoire
 
 #: The longest message (and answer draft) an expert may write.
 LONGUEUR_MAX_MESSAGE = 10000
@@ -47,14 +47,13 @@ class Categorie(models.Model):
         _("délai de première réponse, demande urgente (minutes ouvrées)"),
         null=True,
         blank=True,
-        help_text=_("Vide : délai par défaut (4 heures ouvrées)."),
+        help_text=_("Vide : le délai par défaut du portail (réglage DEMANDES_DELAI_URGENTE)."),
     )
     delai_normale = models.PositiveIntegerField(
         _("délai de première réponse, demande normale (minutes ouvrées)"),
         null=True,
         blank=True,
-        help_text=_("Vide : délai par défaut (2 jours ouvrés, soit %(m)s minutes).")
-        % {"m": 2 * MINUTES_PAR_JOUR},
+        help_text=_("Vide : le délai par défaut du portail (réglage DEMANDES_DELAI_NORMALE)."),
     )
     champs = models.CharField(
         _("questions complémentaires"),

@@ -6,6 +6,7 @@ message. Called inside the services' transactions: e-mails leave after commit.
 
 from django.contrib.auth import get_user_model
 
+from portail import promesses
 from portail.dates import date_courte, date_heure_courte
 from portail.liens import adresse_absolue
 from portail.services import courriel_programmer
@@ -213,7 +214,8 @@ def relance_partenaire(demande: Demande) -> None:
         sujet="La CPAM attend votre réponse",
         corps=(
             "L'expert de la CPAM vous a demandé des informations complémentaires il y a "
-            "5 jours ouvrés. Sans réponse, la demande ne peut pas avancer."
+            f"{promesses.delai_relance_partenaire()}. Sans réponse, la demande ne peut pas "
+            "avancer."
         ),
         lien=lien_partenaire(demande),
     )

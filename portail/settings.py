@@ -344,6 +344,9 @@ CACHES = {
 # Dashboards are recomputed at most this often (seconds; 0: at every display).
 TABLEAUX_CACHE_SECONDES = env.int("TABLEAUX_CACHE_SECONDES", default=600)
 
+# Business days the partnership service takes to answer a structure asking to join.
+CONVENTIONS_DELAI_REPONSE_ADHESION_JOURS = 10
+
 # Demandes: service levels in business minutes (Monday–Friday 8:30–17:30, 540 a day).
 DEMANDES_DELAI_URGENTE = 4 * 60
 DEMANDES_DELAI_NORMALE = 2 * 540
@@ -411,6 +414,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 
 # Where a vulnerability is reported (SECURITE.md, /.well-known/security.txt).
 SECURITE_CONTACT = env("SECURITE_CONTACT", default="mailto:securite@solidaires-partenaires.example")
+# Business days to acknowledge a reported security flaw (page "Sécurité").
+SECURITE_DELAI_ACCUSE_RECEPTION_JOURS = 2
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Solidaires et partenaires"

@@ -22,6 +22,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 
 from portail.fichiers import PDF, fichier_verifier
+from portail.promesses import en_mo
 
 from .. import selectors, services
 from ..models import Convention, Partenaire
@@ -67,7 +68,10 @@ def valider_pdf(fichier) -> None:
             _("La convention signée doit être un fichier PDF (extension .pdf)."), code="extension"
         )
     if fichier.size > TAILLE_MAX_PDF:
-        raise ValidationError(_("Le fichier dépasse 20 Mo."), code="taille")
+        raise ValidationError(
+            _("Le fichier dépasse %(taille)s.") % {"taille": en_mo(TAILLE_MAX_PDF)},
+            code="taille",
+        )
     fichier_verifier(fichier, types=[PDF])
 
 

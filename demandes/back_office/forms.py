@@ -6,10 +6,12 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conventions.selectors import departements_des_partenaires
+from portail import promesses
 from portail.fichiers import ACCEPT
 from portail.formulaires import SelectLeger
 
@@ -159,9 +161,19 @@ class MessageForm(forms.Form):
     fichiers = FichiersField(
         label=gettext_lazy("Pièces jointes (facultatif)"),
         required=False,
-        help_text=gettext_lazy(
-            "PDF, JPEG ou PNG, 10 Mo au plus par fichier, 5 fichiers au plus par message."
-        ),
+        help_text=lazy(
+            lambda: (
+                _(
+                    "PDF, JPEG ou PNG, %(taille)s au plus par fichier, "
+                    "%(nombre)s fichiers au plus par message."
+                )
+                % {
+                    "taille": promesses.taille_max_piece(),
+                    "nombre": promesses.pieces_par_message(),
+                }
+            ),
+            str,
+        )(),
         widget=FichiersInput(attrs={"accept": ACCEPT}),
     )
     pieces = PiecesField(required=False)

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from conventions.models import Partenaire
+from portail import promesses
 from portail.identifiants import nir_valider
 
 from .. import selectors
-from ..calendrier import jours_ouvres
 from ..models import Categorie, Demande
 from .complements import CHAMPS_SPECIFIQUES, REVENUS_AVEC_ARRET, SITUATIONS_CARTE, TYPES_REVENU
 from .pieces import champ_pieces
@@ -186,19 +186,30 @@ class DemandeForm(forms.Form):
         return self.is_bound and self.data.get("urgence") == TRES_URGENTE
 
     def categories(self) -> list[dict]:
-        """Category radios with what the template shows next to each: description, delays."""
+        """Category radios with what the template shows next to each: the description, and
+        the delays only for a category whose delays differ from the portal's (the common
+        promise is stated once, next to the urgency choice: `delais`)."""
         lignes = []
         for choix in self["categorie"]:
             categorie = choix.data["value"].instance
+            propres = categorie.delai_normale or categorie.delai_urgente
             lignes.append(
                 {
                     "choix": choix,
                     "categorie": categorie,
-                    "delai_normale": jours_ouvres(categorie.delai(Demande.Urgence.NORMALE)),
-                    "delai_urgente": jours_ouvres(categorie.delai(Demande.Urgence.URGENTE)),
+                    "delais_propres": bool(propres),
+                    "delai_normale": promesses.delai_reponse(Demande.Urgence.NORMALE, categorie),
+                    "delai_urgente": promesses.delai_reponse(Demande.Urgence.URGENTE, categorie),
                 }
             )
         return lignes
+
+    def delais(self) -> dict:
+        """The first-answer promise of the portal, from the settings that compute deadlines."""
+        return {
+            "normale": promesses.delai_reponse(Demande.Urgence.NORMALE),
+            "urgente": promesses.delai_reponse(Demande.Urgence.URGENTE),
+        }
 
     def clean_date_naissance(self):
         date = self.cleaned_data.get("date_naissance")

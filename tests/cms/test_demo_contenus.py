@@ -101,3 +101,17 @@ def test_l_agent_de_demo_ouvre_une_fiche(demo_construite, client):
     assert fiche.responsable.last_name not in contenu
     for slug in ("formulaires", "agenda", "aide", "complementaire-sante-solidaire"):
         assert client.get(Page.objects.get(slug=slug).url).status_code == 200, slug
+
+
+def test_la_flash_info_des_delais_suit_les_reglages(demo_construite, settings):
+    """The pinned flash info on the experts' delays says what the settings enforce, also when
+    the demo is loaded again after a change."""
+    flash = FlashInfoPage.objects.get(slug="messagerie-experts-horaires")
+    assert "demandes urgentes sous 4 h ouvrées" in flash.resume
+    assert "autres demandes sous 2 jours ouvrés" in flash.resume
+    assert "48" not in flash.resume
+
+    settings.DEMANDES_DELAI_URGENTE = 6 * 60
+    call_command("seed_demo", stdout=io.StringIO())
+    flash.refresh_from_db()
+    assert "demandes urgentes sous 6 h ouvrées" in flash.resume

@@ -5,10 +5,11 @@ Pages are indexed by Wagtail's signal handlers as they are saved (tasks run imme
 tests), so no `update_index` is needed here.
 """
 
+import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,12 +19,15 @@ from wagtail.models import PageViewRestriction
 from wagtail.rich_text import RichText
 
 from cms.models import (
+    AgendaPage,
     FichePratiquePage,
     FlashInfoIndexPage,
     FlashInfoPage,
     Formulaire,
+    FormulairesPage,
     HomePage,
     RecherchePage,
+    RencontrePage,
     ThematiquePage,
     Theme,
 )
@@ -173,25 +177,72 @@ def test_formulaire_trouve_par_sa_reference(client, agent_a, contenus, page_rech
     assert "Formulaire" in contenu
 
 
-def test_formulaire_remplace_signale(client, agent_a, theme, page_recherche):
+def test_version_remplacee_masquee_par_defaut(client, agent_a, theme, page_recherche):
     nouveau = formulaire(theme, "Demande d'aide médicale de l'État", "Cerfa n° 11573*07")
     ancien = formulaire(theme, "Demande d'aide médicale de l'État", "Cerfa n° 11573*06")
     ancien.remplace_par = nouveau
     ancien.save()
     connecter_verifie(client, agent_a)
     contenu = texte(chercher(client, page_recherche, "11573"))
-    assert "2 résultats pour" in contenu
-    assert contenu.count("version remplacée") == 1
+    assert "1 résultat pour" in contenu
+    assert "Cerfa n° 11573*07" in contenu
+    assert "Cerfa n° 11573*06" not in contenu
+    assert "1 version remplacée d'un formulaire correspond aussi à votre recherche." in contenu
+    assert "?q=11573&remplacees=1" in contenu
 
 
-def test_pagination_par_dix(client, agent_a, thematique, page_recherche):
+def test_versions_remplacees_en_dernier_et_marquees(
+    client, agent_a, thematique, theme, page_recherche
+):
+    """The demo's complaint: "version remplacée, Cerfa 12504*06" came first, above version 07
+    and above the sheet. Current content now always comes first, on both databases."""
+    nouveau = formulaire(theme, "Demande de Complémentaire santé solidaire", "Cerfa n° 12504*07")
+    ancien = formulaire(theme, "Demande de Complémentaire santé solidaire", "Cerfa n° 12504*06")
+    # The old version matches the query better (its title repeats the words): still last.
+    ancien.titre = "Complémentaire santé solidaire : Cerfa 12504, Cerfa 12504"
+    ancien.remplace_par = nouveau
+    ancien.save()
+    la_fiche = fiche(
+        thematique,
+        "Complémentaire santé solidaire : première demande",
+        texte_corps="Le formulaire Cerfa 12504 se remplit avec l'assuré.",
+    )
+    connecter_verifie(client, agent_a)
+
+    contenu = texte(chercher(client, page_recherche, "cerfa 12504", remplacees="1"))
+
+    assert "3 résultats pour" in contenu
+    positions = [
+        contenu.index(la_fiche.title),
+        contenu.index("Cerfa n° 12504*07"),
+        contenu.index("Cerfa n° 12504*06"),
+    ]
+    assert positions == sorted(positions)
+    assert contenu.count("Version remplacée</strong>") == 1
+    assert contenu.index("Version remplacée</strong>") > contenu.index("Cerfa n° 12504*07")
+    assert 'name="remplacees" value="1" id="recherche-q-remplacees" checked' in contenu
+
+    sans = texte(chercher(client, page_recherche, "cerfa 12504"))
+    assert "2 résultats pour" in sans
+    assert "Cerfa n° 12504*06" not in sans and "Version remplacée</strong>" not in sans
+
+
+def test_pagination_par_dix_dans_un_type(client, agent_a, thematique, page_recherche):
     for n in range(25):
         fiche(thematique, f"Remboursement des soins numéro {n:02d}")
     connecter_verifie(client, agent_a)
 
+    apercu = texte(chercher(client, page_recherche, "remboursement"))
+    assert "25 résultats pour « remboursement »" in apercu
+    assert len(re.findall(r"Remboursement des soins numéro \d\d", apercu)) == 5
+    assert "?q=remboursement&type=fiches" in apercu
+    assert "Voir les 25 fiches pratiques" in apercu
+
     titres_vus = []
     for numero, attendus in [(1, 10), (2, 10), (3, 5)]:
-        contenu = texte(chercher(client, page_recherche, "remboursement", page=numero))
+        contenu = texte(
+            chercher(client, page_recherche, "remboursement", type="fiches", page=numero)
+        )
         assert "25 résultats pour « remboursement »" in contenu
         assert f"Page {numero} sur 3" in contenu
         titres = re.findall(r"Remboursement des soins numéro \d\d", contenu)
@@ -199,41 +250,59 @@ def test_pagination_par_dix(client, agent_a, thematique, page_recherche):
         titres_vus += titres
     assert sorted(titres_vus) == [f"Remboursement des soins numéro {n:02d}" for n in range(25)]
 
-    page_un = texte(chercher(client, page_recherche, "remboursement"))
-    assert "?q=remboursement&page=2" in page_un
+    page_un = texte(chercher(client, page_recherche, "remboursement", type="fiches"))
+    assert "?q=remboursement&type=fiches&page=2" in page_un
     assert "Résultats précédents" not in page_un
     # An impossible page number shows the last page rather than an error.
-    contenu = texte(chercher(client, page_recherche, "remboursement", page=99))
+    contenu = texte(chercher(client, page_recherche, "remboursement", type="fiches", page=99))
     assert "Page 3 sur 3" in contenu
+    # An unknown type shows the overview.
+    assert "Voir les 25 fiches pratiques" in texte(
+        chercher(client, page_recherche, "remboursement", type="inconnu")
+    )
 
 
-def test_la_fusion_classe_les_trois_sources_ensemble(
-    client, agent_a, thematique, actualites, theme, page_recherche
+def test_resultats_groupes_par_type_avec_leur_thematique(
+    client, agent_a, accueil, thematique, actualites, theme, page_recherche
 ):
-    for n in range(12):
-        fiche(thematique, f"Fiche transport sanitaire {n:02d}")
-    for n in range(12):
-        actualites.add_child(
-            instance=FlashInfoPage(
-                title=f"Flash transport sanitaire {n:02d}",
-                slug=f"transport-{n}",
-                resume="Transport.",
-                corps=[],
-            )
+    la_fiche = fiche(thematique, "Transport sanitaire : prise en charge")
+    le_formulaire = formulaire(theme, "Prescription de transport sanitaire", "Cerfa n° 11574*04")
+    flash = actualites.add_child(
+        instance=FlashInfoPage(
+            title="Transport sanitaire : nouvelles règles",
+            slug="transport",
+            resume="Transport.",
+            corps=[],
         )
-    formulaire(theme, "Prescription de transport sanitaire", "Cerfa n° 11574*04")
+    )
+    flash.themes.add(theme)
+    flash.save_revision().publish()
+    agenda = accueil.add_child(instance=AgendaPage(title="Agenda", slug="agenda"))
+    rencontre = agenda.add_child(
+        instance=RencontrePage(
+            title="Webinaire transport sanitaire",
+            slug="webinaire-transport",
+            debut=timezone.now() + datetime.timedelta(days=10),
+            lieu="Tours",
+            public="Agents France Services",
+            description="<p>Les bons de transport.</p>",
+        )
+    )
     connecter_verifie(client, agent_a)
 
-    titres = []
-    for numero in (1, 2, 3):
-        contenu = texte(chercher(client, page_recherche, "transport sanitaire", page=numero))
-        assert "25 résultats pour" in contenu
-        titres += re.findall(
-            r"(Fiche transport sanitaire \d\d|Flash transport sanitaire \d\d|"
-            r"Prescription de transport sanitaire)",
-            contenu,
-        )
-    assert len(titres) == len(set(titres)) == 25
+    contenu = texte(chercher(client, page_recherche, "transport sanitaire"))
+
+    assert "4 résultats pour" in contenu
+    groupes = ["Fiches pratiques", "Formulaires", "Flash infos", "Agenda et rencontres"]
+    positions = [contenu.index(f'tabindex="-1">{groupe} ') for groupe in groupes]
+    assert positions == sorted(positions)
+    for groupe in groupes:
+        assert f"{groupe} (1)</a>" in contenu  # the summary at the top
+    ordre = [la_fiche.title, le_formulaire.titre, flash.title, rencontre.title]
+    assert [contenu.index(t) for t in ordre] == sorted(contenu.index(t) for t in ordre)
+    # Each sheet, form and flash info names its theme, linked to the thématique.
+    lien_theme = f'Thématique : <a href="{thematique.url}">{theme.nom}</a>'
+    assert contenu.count(lien_theme) == 3
 
 
 def test_les_plus_pertinents_d_abord(client, agent_a, thematique, page_recherche):
@@ -354,10 +423,17 @@ def test_partenaire_sans_convention_recoit_l_explication(client, contenus, page_
     assert contenus["formulaire"].titre not in contenu
 
 
-def test_visiteur_renvoye_a_la_connexion(client, contenus, page_recherche):
-    response = chercher(client, page_recherche, "complementaire")
+@pytest.mark.parametrize(
+    "parametres",
+    [{}, {"type": "formulaires"}, {"type": "fiches", "page": "2"}, {"remplacees": "1"}],
+)
+def test_visiteur_renvoye_a_la_connexion(client, contenus, page_recherche, parametres):
+    response = chercher(client, page_recherche, "complementaire", **parametres)
     assert response.status_code == 302
     assert response["Location"].startswith("/connexion/?next=")
+    contenu = texte(response)
+    for titre in (contenus["fiche"].title, contenus["formulaire"].titre, "résultat"):
+        assert titre not in contenu
 
 
 @pytest.mark.parametrize("personne", ["agent_a", "expert", "superviseur"])
@@ -426,3 +502,137 @@ def test_flash_info_visee_ailleurs_absente_pour_un_partenaire(
     connecter_verifie(client, superviseur)
     contenu = texte(chercher(client, page_recherche, "ciblage"))
     assert "3 résultats pour" in contenu
+
+
+def test_nombre_de_requetes_constant_par_type(
+    client, agent_a, thematique, actualites, theme, page_recherche
+):
+    """Overview and one type's page: the same number of queries with 1 or 30 results of each
+    type (themes of sheets, forms and flash infos included)."""
+    connecter_verifie(client, agent_a)
+
+    def ajouter(n):
+        fiche(thematique, f"Indemnités journalières {n:02d}")
+        formulaire(theme, f"Indemnités journalières {n:02d}", f"Cerfa n° 1{n:04d}*01")
+        flash = actualites.add_child(
+            instance=FlashInfoPage(
+                title=f"Indemnités journalières {n:02d}",
+                slug=f"ij-{n}",
+                resume="IJ.",
+                corps=[],
+            )
+        )
+        flash.themes.add(theme)
+
+    def compter(**parametres):
+        with CaptureQueriesContext(connection) as requetes:
+            reponse = chercher(client, page_recherche, "indemnités", **parametres)
+            assert reponse.status_code == 200
+        return len(requetes)
+
+    ajouter(0)
+    chercher(client, page_recherche, "indemnités")
+    avant = [compter(), compter(type="flash-infos"), compter(remplacees="1")]
+    for n in range(1, 30):
+        ajouter(n)
+    assert "90 résultats pour" in texte(chercher(client, page_recherche, "indemnités"))
+    assert [compter(), compter(type="flash-infos"), compter(remplacees="1")] == avant
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "a" * 1000,
+        "complémentaire " * 70,
+        "<script>alert(1)</script>",
+        "'; DROP TABLE cms_formulaire; --",
+        "\x00complémentaire",
+        "🩺 carte vitale",
+        "%",
+        "ü" * 200,
+    ],
+)
+def test_saisies_etranges_sans_erreur(client, agent_a, contenus, page_recherche, q):
+    connecter_verifie(client, agent_a)
+    response = chercher(client, page_recherche, q)
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()  # escaped
+    contenu = texte(response)
+    valeur = re.search(r'name="q" value="([^"]*)"', contenu).group(1)
+    assert len(valeur) <= LONGUEUR_MAX_REQUETE
+
+
+@pytest.mark.parametrize("q", ["***", "« » ? !", "-"])
+def test_aucun_mot_message_en_francais(client, agent_a, contenus, page_recherche, q):
+    connecter_verifie(client, agent_a)
+    response = chercher(client, page_recherche, q)
+    assert response.status_code == 200
+    assert "Votre recherche ne contient aucun mot" in texte(response)
+
+
+def test_aucun_resultat_propose_les_thematiques_et_les_formulaires(
+    client, agent_a, accueil, contenus, thematique, page_recherche
+):
+    bibliotheque = accueil.add_child(
+        instance=FormulairesPage(title="Formulaires", slug="formulaires")
+    )
+    connecter_verifie(client, agent_a)
+    contenu = texte(chercher(client, page_recherche, "hélicoptère"))
+    assert "Aucun résultat pour « hélicoptère »" in contenu
+    assert "Parcourir les thématiques" in contenu
+    assert f'<a href="{thematique.url}">{thematique.title}</a>' in contenu
+    assert f'href="{bibliotheque.url}"' in contenu
+    assert "bibliothèque de formulaires" in contenu
+
+
+def test_aucun_resultat_ne_propose_pas_une_thematique_restreinte(
+    client, agent_a, accueil, theme, contenus, page_recherche
+):
+    reservee = accueil.add_child(
+        instance=ThematiquePage(title="Section des éditeurs", slug="editeurs", theme=theme)
+    )
+    restriction = PageViewRestriction.objects.create(
+        page=reservee, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Relecteurs de test"))
+    connecter_verifie(client, agent_a)
+    contenu = texte(chercher(client, page_recherche, "hélicoptère"))
+    assert "Accès aux droits" in contenu
+    assert "Section des éditeurs" not in contenu
+
+
+def test_la_boite_de_recherche_n_est_pas_montree_aux_visiteurs(client, contenus, page_recherche):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    contenu = texte(client.get("/"))
+    assert 'role="search"' not in contenu
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    rendu = Template("{% load recherche %}{% formulaire_recherche %}").render(
+        Context({"request": request})
+    )
+    assert "<form" not in rendu
+
+
+def test_boite_de_recherche_pleine_largeur_a_l_accueil_et_dans_l_entete(
+    client, rf, agent_a, contenus, page_recherche
+):
+    from django.template import Context, Template
+
+    connecter_verifie(client, agent_a)
+    contenu = texte(client.get("/"))
+    assert f'action="{page_recherche.url}" role="search" class="recherche"' in contenu
+    assert 'id="recherche-accueil"' in contenu
+    assert f'maxlength="{LONGUEUR_MAX_REQUETE}"' in contenu
+
+    request = rf.get("/")
+    request.user = agent_a
+    request.user.is_verified = lambda: True
+    rendu = Template("{% load recherche %}{% formulaire_recherche %}").render(
+        Context({"request": request})
+    )
+    assert 'class="recherche recherche--compacte"' in rendu
+    assert 'id="recherche-entete"' in rendu
+    assert f'action="{page_recherche.url}"' in rendu

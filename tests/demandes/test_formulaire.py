@@ -8,6 +8,7 @@ from django.core import mail
 from stdnum.fr import nir as stdnum_nir
 
 from conventions.models import Convention
+from demandes.calendrier import MINUTES_PAR_JOUR
 from demandes.models import Demande, PieceJointe
 from portail.models import EntreeJournal
 from tests.conftest import connecter_verifie, rattacher, texte
@@ -54,7 +55,7 @@ def test_page_accessible_avec_categories_et_delais(client_a):
     page = texte(response)
     assert response.status_code == 200
     assert "Carte Vitale" in page and "Complémentaire santé solidaire" in page
-    assert "Première réponse sous 2 jours ouvrés (demande urgente : 4 h ouvrées)" in page
+    assert "première réponse sous 2 jours ouvrés, sous 4 h ouvrées pour une demande" in page
     assert '<legend>Catégorie de la demande <span class="obligatoire">' in page
     assert 'enctype="multipart/form-data"' in page
     assert "multiple" in re.search(r'<input[^>]*name="pieces"[^>]*>', page).group(0)
@@ -490,3 +491,43 @@ def test_courriel_sans_nir(client_a, titulaire, django_capture_on_commit_callbac
     contenu = "".join(m.subject + m.body for m in mail.outbox)
     assert Demande.objects.get().reference in contenu
     assert NIR not in contenu and NIR[:7] not in contenu
+
+
+# The first-answer promise: once per form, from the settings (portail/promesses.py) ---------
+
+
+@pytest.mark.django_db
+def test_la_promesse_de_delai_une_seule_fois_par_formulaire(client_a):
+    from demandes.models import Categorie
+
+    assert Categorie.objects.filter(active=True).count() > 1
+    page = texte(client_a.get(URL))
+    assert page.count("première réponse sous") == 1
+    assert (
+        "Un expert vous fait une première réponse sous 2 jours ouvrés, sous 4 h ouvrées pour "
+        "une demande urgente" in page
+    )
+
+
+@pytest.mark.django_db
+def test_changer_le_reglage_change_la_promesse(client_a, settings):
+    settings.DEMANDES_DELAI_URGENTE = 2 * MINUTES_PAR_JOUR
+    settings.DEMANDES_DELAI_NORMALE = 3 * MINUTES_PAR_JOUR
+    page = texte(client_a.get(URL))
+    assert "première réponse sous 3 jours ouvrés, sous 2 jours ouvrés pour une demande" in page
+    assert "4 h ouvrées" not in page
+
+
+@pytest.mark.django_db
+def test_une_categorie_a_delais_propres_le_dit_sur_sa_ligne(client_a):
+    from demandes.models import Categorie
+
+    categorie = Categorie.objects.filter(active=True).first()
+    categorie.delai_urgente = 120
+    categorie.save()
+    page = texte(client_a.get(URL))
+    assert page.count("Délais propres à cette catégorie") == 1
+    assert (
+        "Délais propres à cette catégorie : première réponse sous 2 jours ouvrés "
+        "(demande urgente : 2 h ouvrées)." in page
+    )
