@@ -70,7 +70,8 @@ def _textes_python(chemin: Path) -> str:
             premier = noeud.body[0] if noeud.body else None
             if isinstance(premier, ast.Expr) and isinstance(premier.value, ast.Constant):
                 docstrings.add(id(premier.value))
-    return "\n".join(
+    # NUL between literals: a pattern never spans two of them (« "976" » then « "h ouvrées" »).
+    return "\0".join(
         noeud.value
         for noeud in ast.walk(arbre)
         if isinstance(noeud, ast.Constant)
