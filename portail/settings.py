@@ -32,6 +32,8 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEFAULT_SECRET_KEY or len(SECR
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PORTAIL_URL = env("PORTAIL_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The caisse that runs the portal, under its name in the header, the footer and the e-mails.
+PORTAIL_CAISSE = env("PORTAIL_CAISSE", default="Caisse primaire d'assurance maladie")
 
 INSTALLED_APPS = [
     "portail",
