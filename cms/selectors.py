@@ -267,6 +267,7 @@ def menu_principal(request) -> dict:
             entree = _entree(request, page.title, page.get_url(request=request))
             cle = "thematiques" if page.content_type_id == types[ThematiquePage] else "ressources"
             menu[cle].append(entree)
+        menu["informer_actif"] = any(e.actif for e in menu["thematiques"] + menu["ressources"])
     espace = roles.espace_cpam(utilisateur)
     if espace:
         menu["espace_cpam"] = espace

@@ -162,6 +162,18 @@ def test_page_courante_marquee(client, agent_a):
     assert f'href="{reverse("formations:sessions")}" aria-current="page"' in page
 
 
+def test_s_informer_marque_dans_une_thematique(client, agent_a):
+    accueil = HomePage.objects.get()
+    theme = Theme.objects.create(nom="CV")
+    accueil.add_child(instance=ThematiquePage(title="Carte Vitale", slug="cv", theme=theme))
+    connecter_verifie(client, agent_a)
+    page = client.get("/cv/").content.decode()
+    assert 'class="menu__lien menu__lien--actif">S\'informer</summary>' in page
+    assert 'href="/cv/" aria-current="page">Carte Vitale</a>' in page
+    page = client.get(reverse("formations:sessions")).content.decode()
+    assert "menu__lien--actif\">S'informer" not in page
+
+
 def test_menu_en_requetes_constantes(client, agent_a):
     """Ten thématiques cost the menu no more queries than one."""
     accueil = HomePage.objects.get()
