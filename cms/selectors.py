@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
+
 from conventions.selectors import acces_requete, partenaires_geres
 
 NOMBRE_ACTUALITES_ACCUEIL = 5
@@ -214,3 +216,85 @@ def flash_infos_index(request, index_page) -> dict:
             )
         ),
     }
+
+
+@dataclass(frozen=True)
+class EntreeMenu:
+    """One link of the main menu; `actif` when the page shown is this one or below it."""
+
+    titre: str
+    url: str
+    courante: bool = False
+    actif: bool = False
+
+
+def _entree(request, titre: str, url: str) -> EntreeMenu:
+    chemin = request.path
+    return EntreeMenu(
+        titre=titre, url=url, courante=chemin == url, actif=url != "/" and chemin.startswith(url)
+    )
+
+
+def menu_principal(request) -> dict:
+    """The main menu of a verified person: what their convention opens to them, CPAM staff
+    their workspace. The "S'informer" entries come from the page tree (the thématiques, the
+    forms library, the flash infos and the agenda, in the editors' order), so a renamed or
+    moved page keeps its entry: one query for them, the access rule is memoised per request."""
+    from django.urls import reverse
+    from wagtail.models import Page
+
+    from conventions.models import Service
+    from portail import roles
+
+    utilisateur = request.user
+    if not (utilisateur.is_authenticated and utilisateur.is_verified()):
+        return {}
+    from .models import (
+        AgendaPage,
+        FlashInfoIndexPage,
+        FormulairesPage,
+        RecherchePage,
+        ThematiquePage,
+    )
+
+    menu = {
+        "thematiques": [],
+        "ressources": [],
+        "demandes": None,
+        "formations": None,
+        "recherche": "",
+    }
+    if acces_requete(request, Service.CONTENUS).autorise:
+        types = {
+            modele: ContentType.objects.get_for_model(modele).pk
+            for modele in (
+                ThematiquePage,
+                FormulairesPage,
+                FlashInfoIndexPage,
+                AgendaPage,
+                RecherchePage,
+            )
+        }
+        pages = (
+            Page.objects.live()
+            .filter(content_type__in=types.values())
+            .only("title", "url_path", "path", "depth", "content_type")
+            .order_by("path")
+        )
+        for page in pages:
+            if page.content_type_id == types[RecherchePage]:  # the header's search box
+                menu["recherche"] = page.get_url(request=request)
+                continue
+            entree = _entree(request, page.title, page.get_url(request=request))
+            cle = "thematiques" if page.content_type_id == types[ThematiquePage] else "ressources"
+            menu[cle].append(entree)
+        menu["informer_actif"] = any(e.actif for e in menu["thematiques"] + menu["ressources"])
+    espace = roles.espace_cpam(utilisateur)
+    if espace:
+        menu["espace_cpam"] = espace
+        return menu
+    if acces_requete(request, Service.MESSAGERIE).autorise:
+        menu["demandes"] = _entree(request, "", reverse("demandes:liste"))
+    if acces_requete(request, Service.FORMATIONS).autorise:
+        menu["formations"] = _entree(request, "", reverse("formations:sessions"))
+    return menu

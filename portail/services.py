@@ -199,6 +199,17 @@ def _courriel_mettre_en_file(courriel_id: int) -> None:
 MAX_TENTATIVES_COURRIEL = 10
 
 
+def courriel_html(*, sujet: str, corps: str) -> str:
+    """The HTML part of an e-mail: its plain text (escaped, links made clickable) under the
+    portal's header, so that every e-mail carries the same identity as the pages."""
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "portail/courriels/base.html",
+        {"sujet": sujet, "corps": corps, "portail_url": settings.PORTAIL_URL},
+    )
+
+
 def courriel_envoyer_maintenant(*, courriel_id: int) -> bool:
     """Send one outbox e-mail if still pending; safe to call twice (sent once)."""
     from django.core.mail import send_mail
@@ -218,6 +229,7 @@ def courriel_envoyer_maintenant(*, courriel_id: int) -> bool:
                 courriel.corps,
                 settings.DEFAULT_FROM_EMAIL,
                 [courriel.destinataire],
+                html_message=courriel_html(sujet=courriel.sujet, corps=courriel.corps),
             )
         except OSError:
             logger.warning(

@@ -32,7 +32,7 @@ if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEFAULT_SECRET_KEY or len(SECR
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PORTAIL_URL = env("PORTAIL_URL", default="http://127.0.0.1:8000").rstrip("/")
-# The caisse that runs the portal, as its documents and pages name it.
+# The caisse that runs the portal: its documents, the header, the footer and the e-mails.
 CAISSE_NOM = env("CAISSE_NOM", default="Caisse primaire d'assurance maladie")
 
 INSTALLED_APPS = [

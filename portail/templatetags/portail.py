@@ -35,3 +35,23 @@ def espace_cpam(context):
     staff: partners never get a link to the back-office."""
     utilisateur = context.get("user")
     return (utilisateur is not None and roles.espace_cpam(utilisateur)) or ""
+
+
+@register.simple_tag(takes_context=True)
+def menu_principal(context):
+    """The main menu of the person viewing the page (cms.selectors.menu_principal), {} when
+    there is no request or nobody verified: error pages render it without the database."""
+    request = context.get("request")
+    if request is None or not getattr(request, "user", None):
+        return {}
+    from cms.selectors import menu_principal as _menu_principal
+
+    return _menu_principal(request)
+
+
+@register.simple_tag
+def nom_caisse():
+    """The caisse that runs the portal (setting CAISSE_NOM)."""
+    from django.conf import settings
+
+    return settings.CAISSE_NOM

@@ -294,7 +294,8 @@ def test_liste_en_requetes_constantes(client_a, agent_a, agent_a2, structure_a, 
 
 
 def test_lien_mes_demandes_dans_l_entete(client_a, demande_a):
-    assert 'href="/demandes/">Mes demandes</a>' in client_a.get("/demandes/").content.decode()
+    page = client_a.get("/demandes/").content.decode()
+    assert 'href="/demandes/" aria-current="page">Mes demandes</a>' in page
 
 
 def test_pas_de_lien_mes_demandes_pour_la_cpam(client, superviseur):

@@ -160,3 +160,23 @@ def test_un_vrai_worker_envoie_le_courriel_via_redis(settings):
             time.sleep(0.1)
     assert courriel.statut == Courriel.Statut.ENVOYE
     assert len(mail.outbox) == 1
+
+
+def test_partie_html_aux_couleurs_du_portail(settings):
+    """Each e-mail also has an HTML part: the same text, escaped, links clickable, under the
+    portal's name and the caisse's; nothing fetched from elsewhere."""
+    settings.CAISSE_NOM = "CPAM d'Indre-et-Loire"
+    courriel = services.courriel_programmer(
+        destinataire="agent@exemple.fr",
+        sujet="Nouvelle réponse",
+        corps="Bonjour,\n\nVoir https://portail.exemple.fr/demandes/D-1/ <script>x</script>",
+    )
+    assert services.courriel_envoyer_maintenant(courriel_id=courriel.pk)
+    envoye = mail.outbox[-1]
+    assert envoye.body == courriel.corps
+    html, type_mime = envoye.alternatives[0]
+    assert type_mime == "text/html"
+    assert "Solidaires et partenaires" in html and "CPAM d&#x27;Indre-et-Loire" in html
+    assert '<a href="https://portail.exemple.fr/demandes/D-1/"' in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "src=" not in html and "<link" not in html

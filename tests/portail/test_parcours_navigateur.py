@@ -141,7 +141,9 @@ def _parcours_premiere_connexion(page, base_url: str, utilisateur, captures: boo
     expect(page).to_have_url(base_url + "/compte/securite/")
     expect(page.locator("ul.codes")).to_have_count(0)
 
-    # Log out, then log in again: the current step was spent, the next one is accepted.
+    # Log out (from the "Mon compte" menu), then log in again: the current step was spent, the
+    # next one is accepted.
+    page.locator("summary", has_text="Mon compte").click()
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page).to_have_url(base_url + "/")
     expect(page.get_by_role("banner").get_by_role("link", name="Se connecter")).to_be_visible()

@@ -37,7 +37,10 @@ def test_page_publique_par_defaut_sur_une_base_vide(client, settings):
         assert titre in contenu
     assert "dpo@cpam-exemple.fr" in contenu and "à remplacer" in contenu
     assert "NIR" in contenu
-    assert '<th scope="row">Journal des accès</th><td>365 jours</td>' in contenu
+    assert (
+        '<th scope="row">Journal des accès</th>'
+        '<td data-label="Durée de conservation">365 jours</td>' in contenu
+    )
     assert "anonymisées 18 mois après la clôture de la demande" in contenu
     assert RegistreTraitement.objects.count() == 1
 
