@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.models import CollectionViewRestriction
 from wagtail.search.backends import get_search_backend
 
 from conventions.models import Service
@@ -31,7 +31,7 @@ from .models import (
     RencontrePage,
     ThematiquePage,
 )
-from .selectors import CibleFlashInfo, flash_info_visible
+from .selectors import CibleFlashInfo, flash_info_visible, hors_restrictions
 
 LONGUEUR_MAX_REQUETE = 100
 RESULTATS_PAR_PAGE = 10
@@ -95,9 +95,6 @@ class Recherche:
         self.request = request
         self.requete = requete
         self.remplacees = remplacees
-        self._pages_refusees = [
-            r.page_id for r in PageViewRestriction.objects.all() if not r.accept_request(request)
-        ]
         self._thematiques = None
         self._collections_refusees = None
         sources = [
@@ -124,13 +121,7 @@ class Recherche:
     # What is searched ---------------------------------------------------------------------------
 
     def _hors_restrictions(self, pages):
-        if self._pages_refusees and not isinstance(self._pages_refusees[0], Page):
-            self._pages_refusees = list(
-                Page.objects.filter(pk__in=self._pages_refusees).only("path", "depth")
-            )
-        for page in self._pages_refusees:
-            pages = pages.not_descendant_of(page, inclusive=True)
-        return pages
+        return hors_restrictions(self.request, pages)
 
     def _pages(self, modele):
         pages = modele.objects.live()

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from wagtail.models import PageViewRestriction
 
 from conventions.selectors import acces_requete, partenaires_geres
 
@@ -235,6 +236,22 @@ def _entree(request, titre: str, url: str) -> EntreeMenu:
     )
 
 
+def pages_refusees(request) -> list:
+    """The pages under a Wagtail view restriction this person does not pass (their subtrees
+    included): the one rule for every list of pages (menu, search). Memoised per request."""
+    if not hasattr(request, "_pages_refusees"):
+        restrictions = PageViewRestriction.objects.select_related("page").prefetch_related("groups")
+        request._pages_refusees = [r.page for r in restrictions if not r.accept_request(request)]
+    return request._pages_refusees
+
+
+def hors_restrictions(request, pages):
+    """`pages` without those under a view restriction this person does not pass."""
+    for page in pages_refusees(request):
+        pages = pages.not_descendant_of(page, inclusive=True)
+    return pages
+
+
 def menu_principal(request) -> dict:
     """The main menu of a verified person: what their convention opens to them, CPAM staff
     their workspace. The "S'informer" entries come from the page tree (the thématiques, the
@@ -275,12 +292,10 @@ def menu_principal(request) -> dict:
                 RecherchePage,
             )
         }
-        pages = (
-            Page.objects.live()
-            .filter(content_type__in=types.values())
-            .only("title", "url_path", "path", "depth", "content_type")
-            .order_by("path")
+        pages = hors_restrictions(request, Page.objects.live()).filter(
+            content_type__in=types.values()
         )
+        pages = pages.only("title", "url_path", "path", "depth", "content_type").order_by("path")
         for page in pages:
             if page.content_type_id == types[RecherchePage]:  # the header's search box
                 menu["recherche"] = page.get_url(request=request)

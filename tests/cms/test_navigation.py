@@ -6,10 +6,12 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from cms.models import (
     AgendaPage,
@@ -116,6 +118,18 @@ def test_le_menu_suit_l_arbre_des_pages(client_agent_demo):
     agenda = AgendaPage.objects.get()
     agenda.unpublish()
     assert agenda.url not in liens(client, "/").menu
+
+
+def test_le_menu_ne_montre_pas_une_page_a_acces_restreint(client_agent_demo):
+    """A Wagtail view restriction the person does not pass hides the entry (the same rule as
+    the search: `cms.selectors.hors_restrictions`)."""
+    thematique = ThematiquePage.objects.live().first()
+    assert thematique.url in liens(client_agent_demo, "/").menu
+    restriction = PageViewRestriction.objects.create(
+        page=thematique, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Relecteurs de test"))
+    assert thematique.url not in liens(client_agent_demo, "/").menu
 
 
 def test_le_menu_selon_la_convention(client, agent_a, structure_a):
