@@ -103,7 +103,8 @@ def test_menu_replie_sous_768_px_au_clavier(portail_demo):
         assert bouton.is_visible()
         lien_demandes = _menu(page).get_by_role("link", name="Mes demandes")
         assert not lien_demandes.is_visible()
-        # Keyboard only: skip link first, then the portal's name, then the menu button.
+        # Keyboard only: skip link first, then the portal's name, then the menu button (the
+        # home page holds the full search box: none in its header).
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == "Aller au contenu"
         page.keyboard.press("Tab")

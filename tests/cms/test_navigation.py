@@ -20,6 +20,7 @@ from cms.models import (
     FlashInfoPage,
     FormulairesPage,
     HomePage,
+    RecherchePage,
     RencontrePage,
     ThematiquePage,
     Theme,
@@ -223,3 +224,16 @@ def test_fil_d_ariane_sur_les_pages_de_contenu(client_agent_demo):
         fil = liens(client_agent_demo, page.url).fil_ariane
         ancetres = [a.url for a in page.get_ancestors().specific()[1:]]
         assert fil == ancetres, f"{modele.__name__} : {fil} != {ancetres}"
+
+
+def test_la_boite_de_recherche_dans_l_en_tete(client_agent_demo):
+    """Every page of a verified partner carries the compact search box in its header, leading
+    to the search page (found by the menu's own query)."""
+    page = client_agent_demo.get(FichePratiquePage.objects.live().first().url).content.decode()
+    entete = page[page.index('class="entete"') : page.index("</header>")]
+    assert 'class="entete__recherche"' in entete
+    assert 'role="search"' in entete and f'action="{RecherchePage.objects.get().url}"' in entete
+    # The home page holds the full-width box: not twice.
+    accueil = client_agent_demo.get("/").content.decode()
+    assert 'class="entete__recherche"' not in accueil
+    assert accueil.count('role="search"') == 1
