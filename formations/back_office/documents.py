@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from portail.dates import aujourdhui, date_en_lettres, jour_de_paris
+from portail.dates import jour_de_paris
 from portail.formulaires import texte_sur
 from portail.pdf import pdf_simple
 
 from .. import selectors
+from ..attestation import attestation_pdf
 from ..models import Inscription
 from ..services.courriels import quand
 from .sessions import POLITIQUE_INSCRIPTIONS, SessionMixin
@@ -103,32 +104,10 @@ class AttestationView(PermissionCheckedMixin, View):
         inscription = selectors.inscription_presente(kwargs["pk"])
         if inscription is None:
             raise Http404
-        session = inscription.session
-        duree = session.fin - session.debut
-        heures, reste = divmod(int(duree.total_seconds()) // 60, 60)
-        lignes = [
-            _("Attestation de présence"),
-            "",
-            _("La caisse primaire d'assurance maladie atteste que"),
-            f"{inscription.agent.first_name} {inscription.agent.last_name}",
-            _("de la structure %(structure)s (%(commune)s)")
-            % {
-                "structure": _court(inscription.partenaire.nom, 60),
-                "commune": inscription.partenaire.commune,
-            },
-            _("a suivi la session de formation « %(titre)s »")
-            % {"titre": _court(session.titre, 60)},
-            _("programme : %(intitule)s") % {"intitule": _court(session.programme.intitule, 70)},
-            quand(session) + f" ({heures} h {reste:02d})",
-            _court(session.lieu, 90) if not session.a_distance else _("à distance"),
-            "",
-            _("Fait le %(date)s, pour servir et valoir ce que de droit.")
-            % {"date": date_en_lettres(aujourdhui())},
-            _("Solidaires et partenaires — service formation des partenaires de la CPAM"),
-        ]
         nom = slugify(f"{inscription.agent.last_name}-{inscription.agent.first_name}")[:40]
-        reponse = HttpResponse(pdf_simple(lignes), content_type="application/pdf")
+        reponse = HttpResponse(attestation_pdf(inscription), content_type="application/pdf")
         reponse["Content-Disposition"] = (
-            f'attachment; filename="attestation-{nom}-{jour_de_paris(session.debut):%Y%m%d}.pdf"'
+            f'attachment; filename="attestation-{nom}-'
+            f'{jour_de_paris(inscription.session.debut):%Y%m%d}.pdf"'
         )
         return reponse

@@ -180,6 +180,15 @@ MATRICE = {
         cpam=404,
         superviseur=200,
     ),
+    "formations:attestation": vue(
+        objets={"pk": "attestation"},
+        anonyme=CONNEXION,
+        partenaires=(200, 404),
+        agent_b=(404, 200),
+        agent_sans_service=REFUS,
+        cpam=404,
+        superviseur=200,
+    ),
     "formations:calendrier_regenerer": vue(
         "POST", anonyme=CONNEXION, partenaires=200, agent_sans_service=REFUS, cpam=200
     ),
