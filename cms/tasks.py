@@ -22,3 +22,9 @@ def pages_programmees_publier() -> None:
     from django.core.management import call_command
 
     call_command("publish_scheduled")
+
+
+@shared_task(ignore_result=True)
+def rencontres_rappels_envoyer() -> int:
+    """Hourly: the day-before reminder of each rencontre registration, sent once (stamped)."""
+    return services.rencontres_rappels_envoyer()

@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) files of training sessions: one session, or a person's feed.
+"""iCalendar (RFC 5545) files of the portal's events: a training session, a person's feed of
+sessions, a rencontre (cms/views_rencontres.py).
 
 Written by hand: the subset needed (one VEVENT per session, UTC times) is a few dozen lines, and
 adding a dependency is not this module's call. The three rules that readers are strict about are
@@ -56,7 +57,40 @@ def _domaine() -> str:
     return urlsplit(settings.PORTAIL_URL).hostname or "solidaires-partenaires.example"
 
 
-def _evenement(session: Session, *, avec_lien: bool, horodatage: str) -> list[str]:
+def evenement(
+    *,
+    uid: str,
+    debut: datetime,
+    fin: datetime,
+    titre: str,
+    description: str,
+    lieu: str,
+    url: str,
+    modifie_le: datetime,
+    annule: bool = False,
+    conference: str = "",
+) -> list[str]:
+    """The lines of one VEVENT (any event of the portal: training session, rencontre);
+    `conference` is a video link, given only to a registered person."""
+    lignes = [
+        "BEGIN:VEVENT",
+        f"UID:{uid}@{_domaine()}",
+        f"LAST-MODIFIED:{_utc(modifie_le)}",
+        f"DTSTART:{_utc(debut)}",
+        f"DTEND:{_utc(fin)}",
+        f"SUMMARY:{echapper(titre)}",
+        f"DESCRIPTION:{echapper(description)}",
+        f"LOCATION:{echapper(lieu)}",
+        f"URL:{url}",
+        f"STATUS:{'CANCELLED' if annule else 'CONFIRMED'}",
+        "END:VEVENT",
+    ]
+    if conference:
+        lignes.insert(-1, f"CONFERENCE;VALUE=URI:{conference}")
+    return lignes
+
+
+def _evenement(session: Session, *, avec_lien: bool) -> list[str]:
     if session.a_distance:
         lieu = "À distance (visioconférence)"
     else:
@@ -71,28 +105,22 @@ def _evenement(session: Session, *, avec_lien: bool, horodatage: str) -> list[st
             description.append("Le lien de la visioconférence est donné aux personnes inscrites.")
     url = f"{settings.PORTAIL_URL}{reverse('formations:session', args=[session.pk])}"
     description.append(url)
-    lignes = [
-        "BEGIN:VEVENT",
-        f"UID:formation-session-{session.pk}@{_domaine()}",
-        f"DTSTAMP:{horodatage}",
-        f"LAST-MODIFIED:{_utc(session.modifiee_le)}",
-        f"DTSTART:{_utc(session.debut)}",
-        f"DTEND:{_utc(session.fin)}",
-        f"SUMMARY:{echapper(session.titre)}",
-        f"DESCRIPTION:{echapper(chr(10).join(description))}",
-        f"LOCATION:{echapper(lieu)}",
-        f"URL:{url}",
-        f"STATUS:{'CANCELLED' if session.statut == Session.Statut.ANNULEE else 'CONFIRMED'}",
-        "END:VEVENT",
-    ]
-    if avec_lien and session.a_distance and session.lien_visio:
-        lignes.insert(-1, f"CONFERENCE;VALUE=URI:{session.lien_visio}")
-    return lignes
+    return evenement(
+        uid=f"formation-session-{session.pk}",
+        debut=session.debut,
+        fin=session.fin,
+        titre=session.titre,
+        description=chr(10).join(description),
+        lieu=lieu,
+        url=url,
+        modifie_le=session.modifiee_le,
+        annule=session.statut == Session.Statut.ANNULEE,
+        conference=session.lien_visio if avec_lien and session.a_distance else "",
+    )
 
 
-def calendrier_ics(sessions: Iterable[tuple[Session, bool]], *, nom: str) -> bytes:
-    """A VCALENDAR of the sessions; each comes with whether to show its video link (only to a
-    person registered to it). Sessions need their programme loaded."""
+def calendrier_evenements(evenements: Iterable[list[str]], *, nom: str) -> bytes:
+    """A VCALENDAR of events made by `evenement`."""
     horodatage = _utc(timezone.now())
     lignes = [
         "BEGIN:VCALENDAR",
@@ -103,7 +131,16 @@ def calendrier_ics(sessions: Iterable[tuple[Session, bool]], *, nom: str) -> byt
         f"X-WR-CALNAME:{echapper(nom)}",
         "X-WR-TIMEZONE:Europe/Paris",
     ]
-    for session, avec_lien in sessions:
-        lignes.extend(_evenement(session, avec_lien=avec_lien, horodatage=horodatage))
+    for begin, uid, *reste in evenements:
+        # The same stamp for every event of the file: when it was produced.
+        lignes.extend([begin, uid, f"DTSTAMP:{horodatage}", *reste])
     lignes.append("END:VCALENDAR")
     return "".join(plier(ligne) + "\r\n" for ligne in lignes).encode()
+
+
+def calendrier_ics(sessions: Iterable[tuple[Session, bool]], *, nom: str) -> bytes:
+    """A VCALENDAR of the sessions; each comes with whether to show its video link (only to a
+    person registered to it). Sessions need their programme loaded."""
+    return calendrier_evenements(
+        (_evenement(session, avec_lien=avec_lien) for session, avec_lien in sessions), nom=nom
+    )

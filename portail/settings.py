@@ -326,6 +326,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "formations.tasks.sessions_terminees_realiser",
         "schedule": crontab(hour=0, minute=20),
     },
+    # Rencontre reminders the day before, each sent once (stamped).
+    "rencontres-rappels": {
+        "task": "cms.tasks.rencontres_rappels_envoyer",
+        "schedule": crontab(minute=15),
+    },
 }
 # After the broker refused an e-mail, a process leaves the next ones to the outbox's sweep for
 # this many seconds instead of paying the connection timeout again for each.
