@@ -16,6 +16,7 @@ from demandes.models import Absence, Categorie, RegleRoutage, ReponseType
 from formations.models import Inscription
 from formations.services import jeton_calendrier_regenerer
 from portail import roles
+from tests.cms.rencontres import creer_rencontre
 from tests.conftest import rattacher
 from tests.demandes.conftest import (  # noqa: F401 - fixtures of the messaging tests
     autre_equipe,
@@ -128,6 +129,11 @@ def monde(
         for cote, agent, structure in (("a", agent_a, structure_a), ("b", agent_b, structure_b))
     }
 
+    # Rencontre A is for France Services of 37 (A's, B's and the contents-only structure's
+    # type and département), rencontre B for CCAS only.
+    rencontre_a = creer_rencontre(types_partenaires=["france_services"], departements=["37"])
+    rencontre_b = creer_rencontre(types_partenaires=["ccas_cias"])
+
     invitation_a = invitation_creer(
         partenaire=structure_a, email="invite-a@exemple.fr", role="agent", auteur=referent_a
     )
@@ -167,6 +173,7 @@ def monde(
         agent_a,
         rattachement=adhesion_a2.pk,
         attestation=presences["a"].pk,
+        rencontre=rencontre_a.pk,
         demande_adhesion=_demande_adhesion("Association A").pk,
         categorie=categories[0].pk,
         equipe=equipe.pk,
@@ -186,6 +193,7 @@ def monde(
         agent_b,
         rattachement=adhesion_b2.pk,
         attestation=presences["b"].pk,
+        rencontre=rencontre_b.pk,
         demande_adhesion=_demande_adhesion("Association B").pk,
         categorie=categories[1].pk,
         equipe=autre_equipe.pk,
