@@ -103,6 +103,16 @@ class ParticipantsRencontreView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_title(self):
         return _("Participants — %(titre)s") % {"titre": self.rencontre.title}
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.rencontre.pk]),
+                "label": self.rencontre.title,
+            },
+            {"url": "", "label": _("Participants")},
+        ]
+
     def get(self, request, *args, **kwargs):
         from . import selectors
 
