@@ -384,3 +384,15 @@ def rencontres_rappels_envoyer(*, maintenant=None) -> int:
             )
             envoyes += 1
     return envoyes
+
+
+@transaction.atomic
+def rencontres_inscriptions_purger(*, instant=None) -> int:
+    """Registrations to rencontres held more than FORMATIONS_CONSERVATION_MOIS ago are deleted
+    (the same period as training registrations; a rencontre keeps no figures)."""
+    from portail.retention import mois_en_jours
+
+    instant = instant or timezone.now()
+    limite = instant - mois_en_jours(settings.FORMATIONS_CONSERVATION_MOIS)
+    supprimees, _detail = InscriptionRencontre.objects.filter(rencontre__debut__lt=limite).delete()
+    return supprimees

@@ -28,3 +28,9 @@ def pages_programmees_publier() -> None:
 def rencontres_rappels_envoyer() -> int:
     """Hourly: the day-before reminder of each rencontre registration, sent once (stamped)."""
     return services.rencontres_rappels_envoyer()
+
+
+@shared_task(ignore_result=True)
+def retention_appliquer() -> int:
+    """Nightly: registrations to rencontres past retention are deleted."""
+    return services.rencontres_inscriptions_purger()

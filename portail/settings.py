@@ -287,6 +287,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conventions.tasks.retention_appliquer",
         "schedule": crontab(hour=3, minute=55),
     },
+    "rencontres-retention": {
+        "task": "cms.tasks.retention_appliquer",
+        "schedule": crontab(hour=4, minute=5),
+    },
     "formations-retention": {
         "task": "formations.tasks.retention_appliquer",
         "schedule": crontab(hour=4, minute=0),

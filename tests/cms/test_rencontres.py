@@ -294,6 +294,30 @@ def test_rappel_au_programme_beat():
     assert "cms.tasks.rencontres_rappels_envoyer" in taches
 
 
+def test_retention_efface_les_inscriptions_des_rencontres_anciennes(structure_a, settings):
+    settings.FORMATIONS_CONSERVATION_MOIS = 24
+    ancienne = creer_rencontre()
+    recente = creer_rencontre()
+    for rencontre in (ancienne, recente):
+        _inscrire(rencontre, agents_de(structure_a, 1)[0])
+    from cms.models import RencontrePage
+
+    RencontrePage.objects.filter(pk=ancienne.pk).update(
+        debut=timezone.now() - timedelta(days=2 * 365 + 30)
+    )
+    RencontrePage.objects.filter(pk=recente.pk).update(
+        debut=timezone.now() - timedelta(days=2 * 365 - 30)
+    )
+
+    from cms import tasks
+
+    assert tasks.retention_appliquer() == 1
+    assert list(InscriptionRencontre.objects.values_list("rencontre_id", flat=True)) == [recente.pk]
+    assert "cms.tasks.retention_appliquer" in {
+        e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+
+
 # .ics -------------------------------------------------------------------------------------------
 
 
