@@ -14,7 +14,7 @@ from portail import roles
 from tests.cms.rencontres import agenda, creer_rencontre
 from tests.factories import UtilisateurFactory
 from tests.formations.factories import SessionFactory, agents_de
-from tests.parcours.conftest import LARGEURS, capturer_largeurs
+from tests.parcours.conftest import LARGEURS, capturer, capturer_largeurs
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -99,4 +99,6 @@ def test_agent_s_inscrit_a_une_rencontre_puis_telecharge_son_attestation(
     editeur.goto(f"/admin/rencontres/{rencontre.pk}/participants/")
     expect(editeur.get_by_role("heading", level=1)).to_contain_text("Participants")
     expect(editeur.get_by_text("1 personne inscrite sur 3 places")).to_be_visible()
+    # First at the office width (the admin's sidebar keeps the state of the last width).
+    capturer(editeur, "rencontre-participants-bureau")
     capturer_largeurs(editeur, "rencontre-participants")
