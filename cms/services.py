@@ -1,4 +1,5 @@
-"""Writes with business rules for the reference content: flash info notifications."""
+"""Writes with business rules for the reference content: flash info notifications, and the
+registrations to rencontres (registering, unregistering, reminder, retention)."""
 
 import logging
 from collections import defaultdict
@@ -222,7 +223,7 @@ DELAI_RAPPEL_RENCONTRE = timedelta(days=1)
 
 
 def quand_rencontre(rencontre) -> str:
-
+    """« mardi 9 mars 2027, de 09:30 à 12:30 » (as for trainings), or the start alone."""
     if rencontre.fin:
         return quand(rencontre)
     with translation.override(settings.LANGUAGE_CODE):
@@ -234,7 +235,6 @@ def quand_rencontre(rencontre) -> str:
 
 def _courriel_rencontre(inscription, sujet: str, introduction: str, avec_lien: bool) -> None:
     """An e-mail to the registered person only, naming nobody else (like trainings')."""
-
     rencontre, agent = inscription.rencontre, inscription.agent
     if rencontre.lien and avec_lien:
         ou = _("En ligne. Lien de connexion : %(lien)s") % {"lien": rencontre.lien}
@@ -260,7 +260,6 @@ def _courriel_rencontre(inscription, sujet: str, introduction: str, avec_lien: b
 def rencontre_inscrire(*, rencontre, agent):
     """Register a partner agent to a rencontre aimed at one of their structures, while there
     is a place and before it starts. Refusals are ValidationErrors in French."""
-
     Etat = InscriptionRencontre.Etat
     acces = acces_portail(agent, Service.CONTENUS)
     if not acces.autorise or not acces.partenaires:
@@ -326,7 +325,6 @@ def rencontre_inscrire(*, rencontre, agent):
 def rencontre_desinscrire(*, inscription, auteur):
     """The person cancels their own registration before the rencontre starts; the place is
     free at once."""
-
     if auteur.pk != inscription.agent_id:
         raise ValidationError(_("Vous ne pouvez pas annuler cette inscription."), code="droit")
     rencontre = verrouiller_ligne(RencontrePage.objects.all(), inscription.rencontre_id)
@@ -355,7 +353,6 @@ def rencontres_rappels_envoyer(*, maintenant=None) -> int:
     """E-mail each registered person the day before their rencontre, once: the reminder is
     stamped by a conditional update in the same transaction as its e-mail is recorded, so a
     second sweep (or two at once) finds nothing left to send."""
-
     maintenant = maintenant or timezone.now()
     a_rappeler = (
         InscriptionRencontre.objects.filter(
