@@ -1,4 +1,5 @@
-"""Back-office views of the reference content: the report of sheets due for review."""
+"""Back-office views of the reference content: the report of sheets due for review, the
+participants of a rencontre."""
 
 from datetime import timedelta
 
@@ -6,7 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 
 from portail import roles
@@ -66,3 +69,94 @@ class FichesARelireView(ReportView):
 
     def get_filename(self):
         return f"fiches-a-relire-{timezone.localdate():%Y-%m-%d}"
+
+
+# Rencontres: the list of participants for the organiser -----------------------------------------
+
+
+def peut_voir_participants(utilisateur, rencontre) -> bool:
+    """The organiser: an editor (or administrator) who may edit the rencontre's page. Partners,
+    experts, superviseurs and trainers without the role may not see who registered."""
+    if not utilisateur.is_active:
+        return False
+    if not (utilisateur.is_superuser or roles.a_un_role(utilisateur, [roles.EDITEUR])):
+        return False
+    return rencontre.permissions_for_user(utilisateur).can_edit()
+
+
+class ParticipantsRencontreView(WagtailAdminTemplateMixin, TemplateView):
+    """Who registered to a rencontre, with their structure; also as CSV (?format=csv)."""
+
+    header_icon = "group"
+    template_name = "cms/admin/participants_rencontre.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        from django.shortcuts import get_object_or_404
+
+        from .models import RencontrePage
+
+        self.rencontre = get_object_or_404(RencontrePage, pk=kwargs["pk"])
+        if not peut_voir_participants(request.user, self.rencontre):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Participants — %(titre)s") % {"titre": self.rencontre.title}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.rencontre.pk]),
+                "label": self.rencontre.title,
+            },
+            {"url": "", "label": _("Participants")},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        from . import selectors
+
+        self.participants = list(selectors.participants(self.rencontre))
+        if request.GET.get("format") == "csv":
+            return self._csv()
+        return super().get(request, *args, **kwargs)
+
+    def _csv(self):
+        import csv
+        import io
+
+        from django.http import HttpResponse
+
+        from portail.formulaires import texte_sur
+
+        tampon = io.StringIO()
+        ecrivain = csv.writer(tampon, delimiter=";")
+        ecrivain.writerow(
+            [_("Nom"), _("Prénom"), _("E-mail"), _("Structure"), _("Département"), _("Inscrit le")]
+        )
+        for inscription in self.participants:
+            ecrivain.writerow(
+                [
+                    texte_sur(inscription.agent.last_name),
+                    texte_sur(inscription.agent.first_name),
+                    texte_sur(inscription.agent.email),
+                    texte_sur(inscription.partenaire.nom),
+                    inscription.partenaire.departement,
+                    f"{timezone.localtime(inscription.inscrit_le):%d/%m/%Y %H:%M}",
+                ]
+            )
+        reponse = HttpResponse("\ufeff" + tampon.getvalue(), content_type="text/csv; charset=utf-8")
+        reponse["Content-Disposition"] = (
+            f'attachment; filename="participants-rencontre-{self.rencontre.pk}.csv"'
+        )
+        return reponse
+
+    def get_context_data(self, **kwargs):
+        rencontre = self.rencontre
+        rencontre.nombre_inscrits = len(self.participants)
+        return super().get_context_data(
+            rencontre=rencontre,
+            participants=self.participants,
+            url_modifier=reverse("wagtailadmin_pages:edit", args=[rencontre.pk]),
+            **kwargs,
+        )

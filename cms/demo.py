@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
+from conventions.models import Adhesion
 from portail import promesses, roles
 from portail.dates import date_courte
 from portail.pdf import pdf_simple
@@ -29,6 +30,7 @@ from .models import (
     Formulaire,
     FormulairesPage,
     HomePage,
+    InscriptionRencontre,
     PageSimple,
     RecherchePage,
     RencontrePage,
@@ -819,8 +821,45 @@ RENCONTRES = [
     ),
 ]
 
+# Registration on the portal: slug -> (places, types of structures, départements); the others
+# are display-only. The CSS webinar has some demo members registered (not the demo agent, who
+# can register); the Loir-et-Cher meeting is not offered to the demo agent's structure (37).
+INSCRIPTIONS_RENCONTRES = {
+    "webinaire-css-renouvellement": (100, ["ccas_cias", "france_services"], []),
+    "rencontre-partenaires-41": (40, [], ["41"]),
+}
+
 
 # Helpers ----------------------------------------------------------------------------------------
+
+
+def _inscrire_aux_rencontres(agenda, comptes) -> None:
+    """Demo members (not the demo agent) registered to the CSS webinar, written directly (no
+    e-mail); idempotent by rencontre and person."""
+    webinaire = (
+        RencontrePage.objects.child_of(agenda).filter(slug="webinaire-css-renouvellement").first()
+    )
+    if webinaire is None or webinaire.capacite is None:
+        return
+    agent_demo = comptes.get(roles.AGENT_PARTENAIRE)
+    adhesions = (
+        Adhesion.objects.filter(active=True, utilisateur__email__endswith="demo.solidaires.fr")
+        .exclude(utilisateur=agent_demo)
+        .select_related("utilisateur", "partenaire")
+        .order_by("utilisateur__email")
+    )
+    vus = set()
+    for adhesion in adhesions:
+        if adhesion.utilisateur_id in vus or not webinaire.vise(adhesion.partenaire):
+            continue
+        vus.add(adhesion.utilisateur_id)
+        InscriptionRencontre.objects.get_or_create(
+            rencontre=webinaire,
+            agent=adhesion.utilisateur,
+            defaults={"partenaire": adhesion.partenaire, "etat": InscriptionRencontre.Etat.INSCRIT},
+        )
+        if len(vus) == 3:
+            break
 
 
 def _enfant(parent, modele, slug, themes=None, **champs):
@@ -1039,7 +1078,15 @@ def creer(comptes):
             public=public,
             description=description,
             publie_le=min(maintenant, debut - timedelta(days=30)),
+            **dict(
+                zip(
+                    ("capacite", "types_partenaires", "departements"),
+                    INSCRIPTIONS_RENCONTRES.get(slug, (None, [], [])),
+                    strict=True,
+                )
+            ),
         )
+    _inscrire_aux_rencontres(agenda, comptes)
 
     _enfant(accueil, RecherchePage, "recherche", title="Rechercher")
     _enfant(

@@ -3,6 +3,7 @@ agenda, simple pages; the themes and forms snippets; flash info reading and noti
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,9 @@ from conventions.models import Partenaire
 from portail.models import LienWeb
 
 from .blocks import CorpsFicheBlock, CorpsSimpleBlock
+
+# A plenary room or a webinar; registration beyond is better handled by the organiser.
+CAPACITE_MAX_RENCONTRE = 500
 
 
 class Theme(index.Indexed, models.Model):
@@ -280,7 +284,10 @@ class FlashInfoIndexPage(Page):
         return contexte
 
 
-class FlashInfoForm(WagtailAdminPageForm):
+class CiblageForm(WagtailAdminPageForm):
+    """The audience of a page (flash info, rencontre): types of structures and départements,
+    both empty meaning everyone."""
+
     types_partenaires = forms.MultipleChoiceField(
         label=_("Types de structures visées"),
         choices=Partenaire.Type.choices,
@@ -312,6 +319,17 @@ class FlashInfoForm(WagtailAdminPageForm):
                 % {"valeurs": ", ".join(invalides)}
             )
         return sorted(set(valeurs))
+
+
+FlashInfoForm = CiblageForm
+
+
+def vise(types_partenaires: list, departements: list, partenaire: Partenaire) -> bool:
+    """Whether an audience (empty lists mean everyone) includes a structure: the one rule of
+    flash infos and rencontres."""
+    return (not types_partenaires or partenaire.type in types_partenaires) and (
+        not departements or partenaire.departement in departements
+    )
 
 
 class FlashInfoPage(Page):
@@ -371,9 +389,7 @@ class FlashInfoPage(Page):
 
     def vise(self, partenaire: Partenaire) -> bool:
         """Whether this news targets a structure (empty lists mean everyone)."""
-        return (not self.types_partenaires or partenaire.type in self.types_partenaires) and (
-            not self.departements or partenaire.departement in self.departements
-        )
+        return vise(self.types_partenaires, self.departements, partenaire)
 
     def serve(self, request, *args, **kwargs):
         # The access hook already ran: the person is verified and under a convention in force.
@@ -436,11 +452,10 @@ class AgendaPage(Page):
         verbose_name = _("agenda")
 
     def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
         contexte = super().get_context(request, *args, **kwargs)
-        rencontres = RencontrePage.objects.child_of(self).live().specific()
-        maintenant = timezone.now()
-        contexte["a_venir"] = rencontres.filter(debut__gte=maintenant).order_by("debut")
-        contexte["passees"] = rencontres.filter(debut__lt=maintenant).order_by("-debut")[:10]
+        contexte.update(selectors.agenda(request, self))
         return contexte
 
 
@@ -455,7 +470,20 @@ class RencontrePage(Page):
         _("public"), max_length=250, help_text=_("Par exemple : agents France Services du 37.")
     )
     description = RichTextField(_("description"), features=["bold", "italic", "ul", "link"])
+    capacite = models.PositiveSmallIntegerField(
+        _("nombre de places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(CAPACITE_MAX_RENCONTRE)],
+        help_text=_(
+            "Les agents des structures visées s'inscrivent sur le portail dans cette limite "
+            "(500 au plus). Vide : pas d'inscription sur le portail."
+        ),
+    )
+    types_partenaires = models.JSONField(_("types de structures visées"), default=list, blank=True)
+    departements = models.JSONField(_("départements visés"), default=list, blank=True)
 
+    base_form_class = CiblageForm
     content_panels = [
         *Page.content_panels,
         FieldPanel("debut"),
@@ -464,6 +492,14 @@ class RencontrePage(Page):
         FieldPanel("lien"),
         FieldPanel("public"),
         FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("capacite"),
+                FieldPanel("types_partenaires"),
+                FieldPanel("departements"),
+            ],
+            heading=_("Inscriptions et public visé"),
+        ),
     ]
     parent_page_types = ["cms.AgendaPage"]
     subpage_types = []
@@ -486,6 +522,94 @@ class RencontrePage(Page):
             raise ValidationError({"fin": _("La fin doit suivre le début.")})
         if not self.lieu and not self.lien:
             raise ValidationError(_("Indiquez un lieu ou un lien de connexion."))
+
+    def vise(self, partenaire: Partenaire) -> bool:
+        return vise(self.types_partenaires, self.departements, partenaire)
+
+    @property
+    def fin_ou_debut(self):
+        return self.fin or self.debut
+
+    @property
+    def places_restantes(self) -> int | None:
+        """Needs the `nombre_inscrits` annotation (see selectors.rencontres_avec_places)."""
+        if self.capacite is None:
+            return None
+        return max(self.capacite - self.nombre_inscrits, 0)
+
+    def serve(self, request, *args, **kwargs):
+        # The access hook already ran. A partner sees only a rencontre aimed at one of their
+        # structures (as with flash infos): any other is 404, as if it did not exist.
+        from django.http import Http404
+
+        from conventions.models import Service
+        from conventions.selectors import acces_requete
+
+        from .selectors import rencontre_visible
+
+        if request.user.is_authenticated:
+            acces = acces_requete(request, Service.CONTENUS)
+            if acces.autorise and not rencontre_visible(self, acces):
+                raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        contexte = super().get_context(request, *args, **kwargs)
+        contexte.update(selectors.rencontre_detail(request, self))
+        return contexte
+
+
+class InscriptionRencontre(models.Model):
+    """An agent's place at a rencontre. No waiting list: when it is full, it is full.
+
+    Places are counted under a lock of the rencontre's row (see services.rencontre_inscrire),
+    as for training sessions; the database refuses a second row for the same person.
+    """
+
+    class Etat(models.TextChoices):
+        INSCRIT = "inscrit", _("Inscrit")
+        ANNULE = "annule", _("Annulé")
+
+    rencontre = models.ForeignKey(
+        RencontrePage,
+        verbose_name=_("rencontre"),
+        on_delete=models.CASCADE,
+        related_name="inscriptions",
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="inscriptions_rencontre",
+    )
+    partenaire = models.ForeignKey(
+        Partenaire,
+        verbose_name=_("structure"),
+        on_delete=models.PROTECT,
+        related_name="inscriptions_rencontre",
+    )
+    etat = models.CharField(_("état"), max_length=10, choices=Etat.choices, db_index=True)
+    inscrit_le = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    annulee_le = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    rappel_le = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inscription à une rencontre")
+        verbose_name_plural = _("inscriptions aux rencontres")
+        ordering = ["inscrit_le", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rencontre", "agent"],
+                name="inscription_rencontre_unique",
+                violation_error_message=_("Cette personne est déjà inscrite à la rencontre."),
+            ),
+        ]
+        indexes = [models.Index(fields=["rencontre", "etat"], name="inscription_rencontre_etat")]
+
+    def __str__(self):
+        return f"{self.agent_id} — {self.rencontre_id} ({self.get_etat_display()})"
 
 
 class RecherchePage(Page):

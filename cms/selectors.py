@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from conventions.selectors import acces_requete, partenaires_geres
@@ -313,3 +314,124 @@ def menu_principal(request) -> dict:
     if acces_requete(request, Service.FORMATIONS).autorise:
         menu["formations"] = _entree(request, "", reverse("formations:sessions"))
     return menu
+
+
+# Rencontres -------------------------------------------------------------------------------------
+
+NOMBRE_RENCONTRES_PASSEES = 10
+# Past rencontres are filtered by audience in Python over this bounded window.
+FENETRE_RENCONTRES_PASSEES = 200
+
+
+def rencontre_visible(rencontre, acces) -> bool:
+    """CPAM staff see every rencontre; a partner those aimed at one of their structures."""
+    return acces.personnel_cpam or any(rencontre.vise(p) for p in acces.partenaires)
+
+
+def rencontres_avec_places(rencontres):
+    """Rencontres annotated with `nombre_inscrits` (places taken), counted by the database."""
+    from django.db.models import Count, Q
+
+    from .models import InscriptionRencontre
+
+    return rencontres.annotate(
+        nombre_inscrits=Count(
+            "inscriptions",
+            filter=Q(inscriptions__etat=InscriptionRencontre.Etat.INSCRIT),
+        )
+    )
+
+
+def agenda(request, agenda_page) -> dict:
+    """Upcoming rencontres (with their places and the person's registration) and the latest
+    past ones, only those aimed at the person's structures (all for CPAM staff).
+
+    The audience (JSON lists) is checked in Python over the rows, as for flash infos; the
+    number of queries does not depend on the number of rencontres.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from conventions.models import Service
+
+    from .models import InscriptionRencontre, RencontrePage
+
+    acces = acces_requete(request, Service.CONTENUS)
+    maintenant = timezone.now()
+    rencontres = RencontrePage.objects.child_of(agenda_page).live()
+    if request.user.is_authenticated:
+        rencontres = rencontres.annotate(
+            je_suis_inscrit=Exists(
+                InscriptionRencontre.objects.filter(
+                    rencontre=OuterRef("pk"),
+                    agent=request.user,
+                    etat=InscriptionRencontre.Etat.INSCRIT,
+                )
+            )
+        )
+    a_venir = [
+        r
+        for r in rencontres_avec_places(rencontres.filter(debut__gte=maintenant)).order_by(
+            "debut", "pk"
+        )
+        if rencontre_visible(r, acces)
+    ]
+    passees = [
+        r
+        for r in rencontres.filter(debut__lt=maintenant).order_by("-debut", "-pk")[
+            :FENETRE_RENCONTRES_PASSEES
+        ]
+        if rencontre_visible(r, acces)
+    ][:NOMBRE_RENCONTRES_PASSEES]
+    return {"a_venir": a_venir, "passees": passees}
+
+
+def structure_pour_rencontre(rencontre, acces):
+    """The person's first structure the rencontre is aimed at, None when there is none."""
+    return next((p for p in acces.partenaires if rencontre.vise(p)), None)
+
+
+def rencontre_detail(request, rencontre) -> dict:
+    """What the rencontre page shows: places left, the person's registration, whether they may
+    register (a partner whose structure the rencontre is aimed at, before it starts)."""
+    from conventions.models import Service
+
+    from .models import InscriptionRencontre
+
+    acces = acces_requete(request, Service.CONTENUS)
+    if rencontre.pk and rencontre.capacite is not None:
+        rencontre.nombre_inscrits = InscriptionRencontre.objects.filter(
+            rencontre_id=rencontre.pk, etat=InscriptionRencontre.Etat.INSCRIT
+        ).count()
+    inscription = None
+    if rencontre.pk and request.user.is_authenticated:
+        inscription = InscriptionRencontre.objects.filter(
+            rencontre_id=rencontre.pk, agent=request.user
+        ).first()
+    inscrit = inscription is not None and inscription.etat == InscriptionRencontre.Etat.INSCRIT
+    a_venir = rencontre.debut > timezone.now()
+    return {
+        "acces": acces,
+        "inscription": inscription if inscrit else None,
+        "a_venir": a_venir,
+        "inscriptions_ouvertes": rencontre.capacite is not None and a_venir,
+        "peut_s_inscrire": (
+            rencontre.capacite is not None
+            and a_venir
+            and not inscrit
+            and not acces.personnel_cpam
+            and structure_pour_rencontre(rencontre, acces) is not None
+        ),
+    }
+
+
+def participants(rencontre):
+    """The people registered to a rencontre, with their structure, by name (one query)."""
+    from .models import InscriptionRencontre
+
+    return (
+        InscriptionRencontre.objects.filter(
+            rencontre=rencontre, etat=InscriptionRencontre.Etat.INSCRIT
+        )
+        .select_related("agent", "partenaire")
+        .order_by("agent__last_name", "agent__first_name", "pk")
+    )

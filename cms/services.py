@@ -1,20 +1,35 @@
-"""Writes with business rules for the reference content: flash info notifications."""
+"""Writes with business rules for the reference content: flash info notifications, and the
+registrations to rencontres (registering, unregistering, reminder, retention)."""
 
 import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from conventions.models import Adhesion, Partenaire
-from conventions.selectors import convention_en_vigueur_q
+from conventions.models import Adhesion, Partenaire, Service
+from conventions.selectors import acces_portail, convention_en_vigueur_q
+from formations.services.courriels import quand
+from formations.services.inscriptions import verrouiller_ligne
+from portail.dates import date_longue, heure
 from portail.liens import adresse_du_chemin
 from portail.services import courriel_programmer
 
-from .models import EnvoiFlashInfo, FlashInfoPage, LectureFlashInfo, PreferencesNotification
+from .models import (
+    EnvoiFlashInfo,
+    FlashInfoPage,
+    InscriptionRencontre,
+    LectureFlashInfo,
+    PreferencesNotification,
+    RencontrePage,
+)
+from .selectors import structure_pour_rencontre
 
 logger = logging.getLogger(__name__)
 
@@ -202,3 +217,186 @@ def lien_absolu(page) -> str:
 
 def _sujet(gabarit: str, contexte: dict) -> str:
     return " ".join(render_to_string(gabarit, contexte).split())
+
+
+# Rencontres: registration, unregistration, reminder ---------------------------------------------
+#
+# The same guarantees as training sessions (formations.services.inscriptions): the rencontre's
+# row is locked (`verrouiller_ligne`, the one capacity rule of the portal) before its places
+# are counted, so that two registrations arriving together never exceed the capacity; the
+# database refuses a second row for the same person. No waiting list: full is full.
+
+DELAI_RAPPEL_RENCONTRE = timedelta(days=1)
+
+
+def quand_rencontre(rencontre) -> str:
+    """« mardi 9 mars 2027, de 09:30 à 12:30 » (as for trainings), or the start alone."""
+    if rencontre.fin:
+        return quand(rencontre)
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("%(jour)s à %(heure)s") % {
+            "jour": date_longue(rencontre.debut),
+            "heure": heure(rencontre.debut),
+        }
+
+
+def _courriel_rencontre(inscription, sujet: str, introduction: str, avec_lien: bool) -> None:
+    """An e-mail to the registered person only, naming nobody else (like trainings')."""
+    rencontre, agent = inscription.rencontre, inscription.agent
+    if rencontre.lien and avec_lien:
+        ou = _("En ligne. Lien de connexion : %(lien)s") % {"lien": rencontre.lien}
+    elif rencontre.lien:
+        ou = _("En ligne (le lien est communiqué aux personnes inscrites).")
+    else:
+        ou = _("Lieu : %(lieu)s") % {"lieu": rencontre.lieu}
+    paragraphes = [
+        _("Bonjour %(prenom)s,") % {"prenom": agent.first_name} if agent.first_name else "",
+        introduction,
+        "\n".join([f"« {rencontre.title} »", quand_rencontre(rencontre), ou]),
+        _("Le détail de la rencontre et le fichier pour votre agenda : %(url)s")
+        % {"url": lien_absolu(rencontre)},
+    ]
+    courriel_programmer(
+        destinataire=agent.email,
+        sujet=sujet,
+        corps="\n\n".join(p for p in paragraphes if p) + "\n",
+    )
+
+
+@transaction.atomic
+def rencontre_inscrire(*, rencontre, agent):
+    """Register a partner agent to a rencontre aimed at one of their structures, while there
+    is a place and before it starts. Refusals are ValidationErrors in French."""
+    Etat = InscriptionRencontre.Etat
+    acces = acces_portail(agent, Service.CONTENUS)
+    if not acces.autorise or not acces.partenaires:
+        raise ValidationError(
+            _(
+                "Les inscriptions aux rencontres sont réservées aux agents des structures "
+                "partenaires."
+            ),
+            code="acces",
+        )
+    structure = structure_pour_rencontre(rencontre, acces)
+    if structure is None:
+        raise ValidationError(
+            _("Cette rencontre est réservée à d'autres structures que la vôtre (%(public)s).")
+            % {"public": rencontre.public},
+            code="public",
+        )
+    rencontre = verrouiller_ligne(RencontrePage.objects.live(), rencontre.pk)
+    if rencontre.capacite is None:
+        raise ValidationError(
+            _("Cette rencontre ne prend pas d'inscription sur le portail."), code="sans_inscription"
+        )
+    maintenant = timezone.now()
+    if maintenant >= rencontre.debut:
+        raise ValidationError(
+            _("La rencontre a commencé : les inscriptions sont closes."), code="close"
+        )
+    inscription = InscriptionRencontre.objects.filter(rencontre=rencontre, agent=agent).first()
+    if inscription is not None and inscription.etat == Etat.INSCRIT:
+        raise ValidationError(_("Vous êtes déjà inscrit(e) à cette rencontre."), code="deja")
+    prises = InscriptionRencontre.objects.filter(rencontre=rencontre, etat=Etat.INSCRIT).count()
+    if prises >= rencontre.capacite:
+        raise ValidationError(
+            _("La rencontre est complète : il ne reste plus de place."), code="complete"
+        )
+    inscription = inscription or InscriptionRencontre(rencontre=rencontre, agent=agent)
+    inscription.partenaire = structure
+    inscription.etat = Etat.INSCRIT
+    inscription.inscrit_le = maintenant
+    inscription.annulee_le = None
+    # Registered the day before: the confirmation is the reminder.
+    inscription.rappel_le = (
+        maintenant if rencontre.debut - maintenant <= DELAI_RAPPEL_RENCONTRE else None
+    )
+    try:
+        with transaction.atomic():
+            inscription.save()
+    except IntegrityError as erreur:
+        # The same person registering twice at once: the other request won.
+        raise ValidationError(
+            _("Vous êtes déjà inscrit(e) à cette rencontre."), code="deja"
+        ) from erreur
+    _courriel_rencontre(
+        inscription,
+        _("Inscription confirmée : %(titre)s") % {"titre": rencontre.title},
+        _("Votre inscription à la rencontre est confirmée :"),
+        avec_lien=True,
+    )
+    return inscription
+
+
+@transaction.atomic
+def rencontre_desinscrire(*, inscription, auteur):
+    """The person cancels their own registration before the rencontre starts; the place is
+    free at once."""
+    if auteur.pk != inscription.agent_id:
+        raise ValidationError(_("Vous ne pouvez pas annuler cette inscription."), code="droit")
+    rencontre = verrouiller_ligne(RencontrePage.objects.all(), inscription.rencontre_id)
+    inscription = InscriptionRencontre.objects.select_related("agent").get(pk=inscription.pk)
+    inscription.rencontre = rencontre
+    if inscription.etat != InscriptionRencontre.Etat.INSCRIT:
+        raise ValidationError(_("Cette inscription est déjà annulée."), code="etat")
+    if timezone.now() >= rencontre.debut:
+        raise ValidationError(
+            _("La rencontre a commencé : l'inscription ne peut plus être annulée."),
+            code="commencee",
+        )
+    inscription.etat = InscriptionRencontre.Etat.ANNULE
+    inscription.annulee_le = timezone.now()
+    inscription.save(update_fields=["etat", "annulee_le"])
+    _courriel_rencontre(
+        inscription,
+        _("Inscription annulée : %(titre)s") % {"titre": rencontre.title},
+        _("Votre inscription à la rencontre est annulée :"),
+        avec_lien=False,
+    )
+    return inscription
+
+
+def rencontres_rappels_envoyer(*, maintenant=None) -> int:
+    """E-mail each registered person the day before their rencontre, once: the reminder is
+    stamped by a conditional update in the same transaction as its e-mail is recorded, so a
+    second sweep (or two at once) finds nothing left to send."""
+    maintenant = maintenant or timezone.now()
+    a_rappeler = (
+        InscriptionRencontre.objects.filter(
+            etat=InscriptionRencontre.Etat.INSCRIT,
+            rappel_le__isnull=True,
+            rencontre__live=True,
+            rencontre__debut__gt=maintenant,
+            rencontre__debut__lte=maintenant + DELAI_RAPPEL_RENCONTRE,
+        )
+        .select_related("agent", "rencontre")
+        .order_by("rencontre__debut", "pk")
+    )
+    envoyes = 0
+    for inscription in a_rappeler:
+        with transaction.atomic():
+            if not InscriptionRencontre.objects.filter(
+                pk=inscription.pk, etat=InscriptionRencontre.Etat.INSCRIT, rappel_le__isnull=True
+            ).update(rappel_le=maintenant):
+                continue  # another sweep got there first
+            _courriel_rencontre(
+                inscription,
+                _("Rappel : rencontre « %(titre)s » demain")
+                % {"titre": inscription.rencontre.title},
+                _("Votre rencontre a lieu demain :"),
+                avec_lien=True,
+            )
+            envoyes += 1
+    return envoyes
+
+
+@transaction.atomic
+def rencontres_inscriptions_purger(*, instant=None) -> int:
+    """Registrations to rencontres held more than FORMATIONS_CONSERVATION_MOIS ago are deleted
+    (the same period as training registrations; a rencontre keeps no figures)."""
+    from portail.retention import mois_en_jours
+
+    instant = instant or timezone.now()
+    limite = instant - mois_en_jours(settings.FORMATIONS_CONSERVATION_MOIS)
+    supprimees, _detail = InscriptionRencontre.objects.filter(rencontre__debut__lt=limite).delete()
+    return supprimees

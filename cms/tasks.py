@@ -22,3 +22,15 @@ def pages_programmees_publier() -> None:
     from django.core.management import call_command
 
     call_command("publish_scheduled")
+
+
+@shared_task(ignore_result=True)
+def rencontres_rappels_envoyer() -> int:
+    """Hourly: the day-before reminder of each rencontre registration, sent once (stamped)."""
+    return services.rencontres_rappels_envoyer()
+
+
+@shared_task(ignore_result=True)
+def retention_appliquer() -> int:
+    """Nightly: registrations to rencontres past retention are deleted."""
+    return services.rencontres_inscriptions_purger()

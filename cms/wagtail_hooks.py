@@ -26,7 +26,12 @@ from wagtail.admin.menu import MenuItem  # noqa: E402
 from wagtail.snippets.models import register_snippet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup  # noqa: E402
 
-from .admin_views import FichesARelireView, peut_voir_fiches_a_relire  # noqa: E402
+from .admin_views import (  # noqa: E402
+    FichesARelireView,
+    ParticipantsRencontreView,
+    peut_voir_fiches_a_relire,
+    peut_voir_participants,
+)
 from .models import Formulaire, Theme  # noqa: E402
 
 
@@ -78,4 +83,26 @@ def urls_fiches_a_relire():
             FichesARelireView.as_view(results_only=True),
             name="fiches_a_relire_resultats",
         ),
+        path(
+            "rencontres/<int:pk>/participants/",
+            ParticipantsRencontreView.as_view(),
+            name="rencontre_participants",
+        ),
     ]
+
+
+@hooks.register("register_page_header_buttons")
+def bouton_participants(page, user, view_name, next_url=None):
+    """On a rencontre's screens, a link to its participants (for whoever may see them)."""
+    from wagtail.admin.widgets.button import Button
+
+    from .models import RencontrePage
+
+    if isinstance(page.specific_deferred, RencontrePage) and page.specific_deferred.capacite:
+        if peut_voir_participants(user, page):
+            yield Button(
+                _("Participants"),
+                reverse("rencontre_participants", args=[page.pk]),
+                icon_name="group",
+                priority=70,
+            )

@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) files of training sessions: one session, or a person's feed.
+"""iCalendar (RFC 5545) files of the portal's events: a training session, a person's feed of
+sessions, a rencontre (cms/views_rencontres.py).
 
 Built with the `icalendar` library, which writes what readers are strict about: CRLF line
 ends, lines folded at 75 octets without cutting a UTF-8 character, text values escaped. Times
@@ -28,7 +29,37 @@ def _domaine() -> str:
     return urlsplit(settings.PORTAIL_URL).hostname or "solidaires-partenaires.example"
 
 
-def _evenement(session: Session, *, avec_lien: bool, horodatage: datetime) -> Event:
+def evenement(
+    *,
+    uid: str,
+    debut: datetime,
+    fin: datetime,
+    titre: str,
+    description: str,
+    lieu: str,
+    url: str,
+    modifie_le: datetime,
+    annule: bool = False,
+    conference: str = "",
+) -> Event:
+    """One VEVENT (any event of the portal: training session, rencontre); `conference` is a
+    video link, given only to a registered person. Its DTSTAMP is set by the calendar."""
+    vevenement = Event()
+    vevenement.add("uid", f"{uid}@{_domaine()}")
+    vevenement.add("last-modified", _utc(modifie_le))
+    vevenement.add("dtstart", _utc(debut))
+    vevenement.add("dtend", _utc(fin))
+    vevenement.add("summary", titre)
+    vevenement.add("description", description)
+    vevenement.add("location", lieu)
+    vevenement.add("url", url)
+    vevenement.add("status", "CANCELLED" if annule else "CONFIRMED")
+    if conference:
+        vevenement.add("conference", conference, parameters={"VALUE": "URI"})
+    return vevenement
+
+
+def _evenement(session: Session, *, avec_lien: bool) -> Event:
     if session.a_distance:
         lieu = "À distance (visioconférence)"
     else:
@@ -43,26 +74,23 @@ def _evenement(session: Session, *, avec_lien: bool, horodatage: datetime) -> Ev
             description.append("Le lien de la visioconférence est donné aux personnes inscrites.")
     url = adresse_absolue("formations:session", session.pk)
     description.append(url)
-    evenement = Event()
-    evenement.add("uid", f"formation-session-{session.pk}@{_domaine()}")
-    evenement.add("dtstamp", horodatage)
-    evenement.add("last-modified", _utc(session.modifiee_le))
-    evenement.add("dtstart", _utc(session.debut))
-    evenement.add("dtend", _utc(session.fin))
-    evenement.add("summary", session.titre)
-    evenement.add("description", "\n".join(description))
-    evenement.add("location", lieu)
-    evenement.add("url", url)
-    annulee = session.statut == Session.Statut.ANNULEE
-    evenement.add("status", "CANCELLED" if annulee else "CONFIRMED")
-    if avec_lien and session.a_distance and session.lien_visio:
-        evenement.add("conference", session.lien_visio, parameters={"VALUE": "URI"})
-    return evenement
+    return evenement(
+        uid=f"formation-session-{session.pk}",
+        debut=session.debut,
+        fin=session.fin,
+        titre=session.titre,
+        description="\n".join(description),
+        lieu=lieu,
+        url=url,
+        modifie_le=session.modifiee_le,
+        annule=session.statut == Session.Statut.ANNULEE,
+        conference=session.lien_visio if avec_lien and session.a_distance else "",
+    )
 
 
-def calendrier_ics(sessions: Iterable[tuple[Session, bool]], *, nom: str) -> bytes:
-    """A VCALENDAR of the sessions; each comes with whether to show its video link (only to a
-    person registered to it). Sessions need their programme loaded."""
+def calendrier_evenements(evenements: Iterable[Event], *, nom: str) -> bytes:
+    """A VCALENDAR of events made by `evenement`, each stamped with the moment the file was
+    produced."""
     horodatage = _utc(timezone.now()).replace(microsecond=0)
     calendrier = Calendar()
     calendrier.add("version", "2.0")
@@ -71,6 +99,15 @@ def calendrier_ics(sessions: Iterable[tuple[Session, bool]], *, nom: str) -> byt
     calendrier.add("method", "PUBLISH")
     calendrier.add("x-wr-calname", vText(nom))
     calendrier.add("x-wr-timezone", "Europe/Paris")
-    for session, avec_lien in sessions:
-        calendrier.add_component(_evenement(session, avec_lien=avec_lien, horodatage=horodatage))
+    for vevenement in evenements:
+        vevenement.add("dtstamp", horodatage)
+        calendrier.add_component(vevenement)
     return calendrier.to_ical()
+
+
+def calendrier_ics(sessions: Iterable[tuple[Session, bool]], *, nom: str) -> bytes:
+    """A VCALENDAR of the sessions; each comes with whether to show its video link (only to a
+    person registered to it). Sessions need their programme loaded."""
+    return calendrier_evenements(
+        (_evenement(session, avec_lien=avec_lien) for session, avec_lien in sessions), nom=nom
+    )

@@ -9,7 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from portail.dates import aujourdhui, date_en_lettres
+from portail.dates import aujourdhui, date_en_lettres, jour_de_paris
 from portail.pdf import BLEU, cellule, document_pdf, paragraphe
 
 from .models import Inscription, Session
@@ -179,3 +179,8 @@ def attestation_pdf(inscription: Inscription) -> bytes:
         ),
     ]
     return document_pdf(contenu, titre=_("Attestation de présence"))
+
+
+def nom_fichier_attestation(inscription: Inscription) -> str:
+    """No name in it: the registration's number and the session's day."""
+    return f"attestation-{inscription.pk}-{jour_de_paris(inscription.session.debut):%Y%m%d}.pdf"

@@ -351,6 +351,26 @@ def inscription_presente(pk: int) -> Inscription | None:
     )
 
 
+def attestation_visible(utilisateur, pk: int) -> Inscription | None:
+    """A certificate the person may download from the portal: their own, or one of an agent of
+    a structure they manage as référent; only where attendance was recorded."""
+    return (
+        Inscription.objects.filter(pk=pk, etat=Etat.PRESENT, agent__isnull=False)
+        .filter(Q(agent=utilisateur) | Q(partenaire__in=partenaires_geres(utilisateur)))
+        .select_related("agent", "partenaire", "session", "session__programme")
+        .first()
+    )
+
+
+def attestations_de_la_structure(partenaire: Partenaire, limite: int = 50) -> list[Inscription]:
+    """The latest certificates of the structure's agents (sessions where they were present)."""
+    return list(
+        Inscription.objects.filter(partenaire=partenaire, etat=Etat.PRESENT, agent__isnull=False)
+        .select_related("session", "agent")
+        .order_by("-session__debut", "agent__last_name", "pk")[:limite]
+    )
+
+
 def _structures_france_services():
     return Partenaire.objects.filter(
         type=Partenaire.Type.FRANCE_SERVICES,

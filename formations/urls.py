@@ -12,6 +12,11 @@ urlpatterns = [
     path("formations/mes-inscriptions/", views.mes_inscriptions, name="mes_inscriptions"),
     path("formations/inscriptions/<int:pk>/annuler/", views.annuler, name="annuler"),
     path(
+        "formations/inscriptions/<int:pk>/attestation.pdf",
+        views.attestation,
+        name="attestation",
+    ),
+    path(
         "formations/calendrier/regenerer/",
         views.calendrier_regenerer,
         name="calendrier_regenerer",

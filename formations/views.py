@@ -24,6 +24,7 @@ from portail.middleware import vue_publique
 
 from . import selectors, services
 from .calendrier import calendrier_ics
+from .documents import attestation_pdf, nom_fichier_attestation
 from .forms import InscriptionAgentForm
 from .models import Inscription
 
@@ -177,6 +178,21 @@ def annuler(request, pk: int):
     return retour
 
 
+@formations_requises
+def attestation(request, pk: int):
+    """The person's own certificate of attendance, or one of their structure's agents for a
+    référent; anything else (another agent's, another structure's, no attendance) is 404."""
+    inscription = selectors.attestation_visible(request.user, pk)
+    if inscription is None:
+        raise Http404(_("Attestation introuvable."))
+    reponse = HttpResponse(attestation_pdf(inscription), content_type="application/pdf")
+    reponse["Content-Disposition"] = (
+        f'attachment; filename="{nom_fichier_attestation(inscription)}"'
+    )
+    reponse["Cache-Control"] = "private, no-store"
+    return reponse
+
+
 # Calendar feed ----------------------------------------------------------------------------------
 
 
@@ -249,6 +265,7 @@ def _page_structure(request, partenaire, form=None, status: int = 200):
             "agents": agents,
             "non_formes": [adhesion for adhesion in agents if not adhesion.forme],
             "inscriptions": list(selectors.inscriptions_de_la_structure(partenaire)),
+            "attestations": selectors.attestations_de_la_structure(partenaire),
             "form": form or InscriptionAgentForm(partenaire=partenaire),
             "maintenant": timezone.now(),
         },

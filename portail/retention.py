@@ -138,6 +138,11 @@ def durees_conservation() -> list[DureeConservation]:
             % {"duree": _mois(s.FORMATIONS_CONSERVATION_MOIS)},
         ),
         DureeConservation(
+            _("Inscriptions aux rencontres"),
+            _("effacées %(duree)s après la rencontre")
+            % {"duree": _mois(s.FORMATIONS_CONSERVATION_MOIS)},
+        ),
+        DureeConservation(
             _("Comptes des utilisateurs"),
             _(
                 "tant que la personne a un rôle sur le portail ; un compte désactivé n'a plus "

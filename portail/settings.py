@@ -289,6 +289,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conventions.tasks.retention_appliquer",
         "schedule": crontab(hour=3, minute=55),
     },
+    "rencontres-retention": {
+        "task": "cms.tasks.retention_appliquer",
+        "schedule": crontab(hour=4, minute=5),
+    },
     "formations-retention": {
         "task": "formations.tasks.retention_appliquer",
         "schedule": crontab(hour=4, minute=0),
@@ -327,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
     "formations-sessions-terminees": {
         "task": "formations.tasks.sessions_terminees_realiser",
         "schedule": crontab(hour=0, minute=20),
+    },
+    # Rencontre reminders the day before, each sent once (stamped).
+    "rencontres-rappels": {
+        "task": "cms.tasks.rencontres_rappels_envoyer",
+        "schedule": crontab(minute=15),
     },
 }
 # After the broker refused an e-mail, a process leaves the next ones to the outbox's sweep for

@@ -78,10 +78,10 @@ class AttestationView(PermissionCheckedMixin, View):
         inscription = selectors.inscription_presente(kwargs["pk"])
         if inscription is None:
             raise Http404
-        session = inscription.session
         nom = slugify(f"{inscription.agent.last_name}-{inscription.agent.first_name}")[:40]
         reponse = HttpResponse(attestation_pdf(inscription), content_type="application/pdf")
         reponse["Content-Disposition"] = (
-            f'attachment; filename="attestation-{nom}-{jour_de_paris(session.debut):%Y%m%d}.pdf"'
+            f'attachment; filename="attestation-{nom}-'
+            f'{jour_de_paris(inscription.session.debut):%Y%m%d}.pdf"'
         )
         return reponse

@@ -28,15 +28,18 @@ DELAI_RAPPEL_J7 = timedelta(days=7)
 # Shared with the session services ---------------------------------------------------------------
 
 
+def verrouiller_ligne(queryset, pk):
+    """The row of an event that has places (a training session, a rencontre), locked until
+    the end of the transaction: THE capacity guarantee of every registration. Whoever counts
+    the places and then writes does it under this lock, so two registrations arriving together
+    are served one after the other. A no-op on SQLite, which serialises writers anyway."""
+    # of=self: lock the event only, not the rows joined for reading.
+    return queryset.select_for_update(of=("self",)).get(pk=pk)
+
+
 def verrouiller(session: Session) -> Session:
-    """The session row, locked until the end of the transaction (a no-op on SQLite, which
-    serialises writers anyway)."""
-    # of=self: lock the session only, not its campaign and programme joined for reading.
-    return (
-        Session.objects.select_for_update(of=("self",))
-        .select_related("programme", "campagne")
-        .get(pk=session.pk)
-    )
+    """The session row, locked (see `verrouiller_ligne`)."""
+    return verrouiller_ligne(Session.objects.select_related("programme", "campagne"), session.pk)
 
 
 def places_prises(session: Session) -> int:

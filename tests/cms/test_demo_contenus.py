@@ -115,3 +115,23 @@ def test_la_flash_info_des_delais_suit_les_reglages(demo_construite, settings):
     call_command("seed_demo", stdout=io.StringIO())
     flash.refresh_from_db()
     assert "demandes urgentes sous 6 h ouvrées" in flash.resume
+
+
+def test_la_demo_a_une_rencontre_avec_des_inscrits_et_une_reservee_au_41(demo_construite, client):
+    from cms.models import InscriptionRencontre, RencontrePage
+
+    webinaire = RencontrePage.objects.get(slug="webinaire-css-renouvellement")
+    inscrits = InscriptionRencontre.objects.filter(rencontre=webinaire)
+    assert inscrits.count() == 3
+    call_command("seed_demo", stdout=io.StringIO())
+    assert inscrits.count() == 3
+    agent = Utilisateur.objects.get(email="agent@demo.solidaires.fr")
+    assert not inscrits.filter(agent=agent).exists()
+    connecter_verifie(client, agent)
+    page = html.unescape(client.get(webinaire.url).content.decode())
+    assert "97 places restantes" in page and "M'inscrire" in page
+    # The Loir-et-Cher meeting is not for the demo agent's structure (37).
+    assert (
+        client.get(RencontrePage.objects.get(slug="rencontre-partenaires-41").url).status_code
+        == 404
+    )

@@ -74,3 +74,18 @@ def test_contenu_de_la_demo(semer):
     for session in Session.objects.all():
         places = session.inscriptions.filter(etat__in=Inscription.OCCUPE_UNE_PLACE).count()
         assert places <= session.capacite
+
+
+def test_l_agent_de_demo_telecharge_son_attestation(semer, client):
+    from django.urls import reverse
+
+    from tests.conftest import connecter_verifie
+
+    semer()
+    agent = Utilisateur.objects.get(email="agent@demo.solidaires.fr")
+    presente = Inscription.objects.get(agent=agent, etat="present")
+    connecter_verifie(client, agent)
+    adresse = reverse("formations:attestation", args=[presente.pk])
+
+    assert adresse in client.get(reverse("formations:mes_inscriptions")).content.decode()
+    assert client.get(adresse).content.startswith(b"%PDF-")

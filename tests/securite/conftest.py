@@ -13,8 +13,10 @@ from django.utils import timezone
 from conventions.models import DemandeAdhesion
 from conventions.services import invitation_creer
 from demandes.models import Absence, Categorie, RegleRoutage, ReponseType
+from formations.models import Inscription
 from formations.services import jeton_calendrier_regenerer
 from portail import roles
+from tests.cms.rencontres import creer_rencontre
 from tests.conftest import rattacher
 from tests.demandes.conftest import (  # noqa: F401 - fixtures of the messaging tests
     autre_equipe,
@@ -113,6 +115,25 @@ def monde(
     inscription_a = inscrire(session_a, agent_a)
     inscription_b = inscrire(session_a, agent_b)
 
+    # A past session where A's and B's agents were marked present: their certificates.
+    passee = SessionFactory(debut=maintenant - timedelta(days=2), statut="realisee")
+    presences = {
+        cote: Inscription.objects.create(
+            session=passee,
+            agent=agent,
+            partenaire=structure,
+            campagne=passee.campagne,
+            programme=passee.programme,
+            etat=Inscription.Etat.PRESENT,
+        )
+        for cote, agent, structure in (("a", agent_a, structure_a), ("b", agent_b, structure_b))
+    }
+
+    # Rencontre A is for France Services of 37 (A's, B's and the contents-only structure's
+    # type and département), rencontre B for CCAS only.
+    rencontre_a = creer_rencontre(types_partenaires=["france_services"], departements=["37"])
+    rencontre_b = creer_rencontre(types_partenaires=["ccas_cias"])
+
     invitation_a = invitation_creer(
         partenaire=structure_a, email="invite-a@exemple.fr", role="agent", auteur=referent_a
     )
@@ -151,6 +172,8 @@ def monde(
         inscription_a,
         agent_a,
         rattachement=adhesion_a2.pk,
+        attestation=presences["a"].pk,
+        rencontre=rencontre_a.pk,
         demande_adhesion=_demande_adhesion("Association A").pk,
         categorie=categories[0].pk,
         equipe=equipe.pk,
@@ -169,6 +192,8 @@ def monde(
         inscription_b,
         agent_b,
         rattachement=adhesion_b2.pk,
+        attestation=presences["b"].pk,
+        rencontre=rencontre_b.pk,
         demande_adhesion=_demande_adhesion("Association B").pk,
         categorie=categories[1].pk,
         equipe=autre_equipe.pk,

@@ -180,6 +180,15 @@ MATRICE = {
         cpam=404,
         superviseur=200,
     ),
+    "formations:attestation": vue(
+        objets={"pk": "attestation"},
+        anonyme=CONNEXION,
+        partenaires=(200, 404),
+        agent_b=(404, 200),
+        agent_sans_service=REFUS,
+        cpam=404,
+        superviseur=200,
+    ),
     "formations:calendrier_regenerer": vue(
         "POST", anonyme=CONNEXION, partenaires=200, agent_sans_service=REFUS, cpam=200
     ),
@@ -985,6 +994,36 @@ MATRICE = {
         anonyme=CONNEXION, partenaires=CONNEXION, cpam=302, editeur=200
     ),
     "cms:preferences": vue(anonyme=CONNEXION, partenaires=200, cpam=200),
+    # A rencontre not aimed at the person's structures does not exist for them (404); CPAM staff
+    # see every rencontre but registering refuses them with a message (302 back to the page).
+    "cms:rencontre_inscription": vue(
+        "POST",
+        objets={"pk": "rencontre"},
+        anonyme=CONNEXION,
+        partenaires=(302, 404),
+        cpam=302,
+    ),
+    "cms:rencontre_desinscription": vue(
+        "POST",
+        objets={"pk": "rencontre"},
+        anonyme=CONNEXION,
+        partenaires=(302, 404),
+        cpam=302,
+    ),
+    "cms:rencontre_calendrier": vue(
+        objets={"pk": "rencontre"},
+        anonyme=CONNEXION,
+        partenaires=(200, 404),
+        cpam=200,
+    ),
+    # The organiser only: editors who may edit the page.
+    "rencontre_participants": vue(
+        objets={"pk": "rencontre"},
+        anonyme=CONNEXION,
+        partenaires=CONNEXION,
+        cpam=302,
+        editeur=200,
+    ),
     "wagtail_serve": vue(chemin="/page-inconnue/", tous=404),
 }
 
