@@ -25,6 +25,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from conventions.back_office.communs import ajouter_erreurs
+from portail import menu_admin
 from portail.dates import heure
 
 from .. import selectors, services
@@ -71,6 +72,7 @@ class DemandeView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.objet  # noqa: B018 (404 before anything else, whatever the method)
+        menu_admin.garder_le_menu_en_cache(request)
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
