@@ -32,6 +32,7 @@ from .. import selectors, services
 from ..models import Demande, Message, ReponseType
 from .affichage import complements_lisibles, horloge, nir_lisible, url_piece
 from .boite import fil_d_ariane
+from .fil_ecran import fil_html
 from .forms import (
     BrouillonForm,
     InformationForm,
@@ -157,6 +158,7 @@ class DemandeView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(
             demande=demande,
             fil=fil,
+            fil_html=fil_html(demande, fil),
             dernier_message=max((message.pk for message in fil), default=0),
             routages=selectors.historique_routage(demande),
             horloge=horloge(demande, timezone.now()),
