@@ -242,6 +242,84 @@ def test_menu_demandes_avec_nouveautes(titulaire, superviseur, demande_a):
     assert "demandes" not in _menu(UtilisateurFactory(roles=[roles.FORMATEUR]))
 
 
+# The sidebar kept per person (portail.menu_admin) ------------------------------------------------
+
+
+def _menu_affiche(client) -> dict:
+    """The sidebar's main menu as the page gives it to Wagtail's script: {name: label}."""
+    import json
+
+    contenu = client.get(BOITE).content.decode()
+    donnees = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', contenu, re.S
+    ).group(1)
+    libelles = {}
+
+    def parcourir(noeud):
+        if isinstance(noeud, dict):
+            args = noeud.get("_args")
+            if noeud.get("_type", "").endswith("MenuItem") and args:
+                nom, libelle = args[0]["name"], args[0]["label"]
+                # telepath writes a repeated string once, then refers to it
+                nom = nom.get("_val", "") if isinstance(nom, dict) else nom
+                libelles[nom] = libelle.get("_val", "") if isinstance(libelle, dict) else libelle
+            for valeur in noeud.values():
+                parcourir(valeur)
+        elif isinstance(noeud, list):
+            for valeur in noeud:
+                parcourir(valeur)
+
+    parcourir(json.loads(donnees))
+    return libelles
+
+
+def test_menu_garde_recalcule_apres_un_changement_de_droits(client, titulaire):
+    """Kept per person, the menu follows a role change at the next page, in every process
+    (the version is read from the database), and keeps its live count of new demandes."""
+    from django.contrib.auth.models import Group
+    from django.core.cache import cache
+
+    from portail.models import VersionMenuAdmin
+
+    utilisateur = titulaire.utilisateur
+    connecter_verifie(client, utilisateur)
+    assert "Sécurité des comptes" not in str(_menu_affiche(client))
+    cache.clear()
+    premiere = _requetes(client, BOITE)
+    gardee = _requetes(client, BOITE)
+    assert gardee < premiere  # the second page reads the kept menu
+    # A group given a permission that adds a menu item: seen at the next page.
+    groupe = Group.objects.get(name=roles.EXPERT_CPAM)
+    version = VersionMenuAdmin.objects.get(pk=1).valeur if VersionMenuAdmin.objects.exists() else 0
+    from django.contrib.auth.models import Permission
+
+    groupe.permissions.add(Permission.objects.get(codename="reinitialiser_double_authentification"))
+    assert VersionMenuAdmin.objects.get(pk=1).valeur > version
+    assert "Sécurité des comptes" in str(_menu_affiche(client))
+    groupe.permissions.remove(
+        Permission.objects.get(codename="reinitialiser_double_authentification")
+    )
+    assert "Sécurité des comptes" not in str(_menu_affiche(client))
+
+
+def test_menu_garde_compte_des_nouveautes_en_direct(
+    client, titulaire, agent_a, structure_a, regle_generale
+):
+    connecter_verifie(client, titulaire.utilisateur)
+    assert _menu_affiche(client)["demandes"] == "Demandes"
+    creer_demande(agent_a, structure_a)  # routed to the titulaire: new for them
+    assert _menu_affiche(client)["demandes"] == "Demandes (1 nouvelle)"
+
+
+def test_menu_garde_par_personne(client, titulaire, superviseur):
+    connecter_verifie(client, superviseur)
+    menu_superviseur = _menu_affiche(client)
+    client.logout()
+    connecter_verifie(client, titulaire.utilisateur)
+    menu_expert = _menu_affiche(client)
+    assert "tableau-de-bord" in menu_superviseur and "tableau-de-bord" not in menu_expert
+
+
 # Query counts ------------------------------------------------------------------------------------
 
 
