@@ -311,6 +311,24 @@ def test_menu_garde_compte_des_nouveautes_en_direct(
     assert _menu_affiche(client)["demandes"] == "Demandes (1 nouvelle)"
 
 
+def _sidebar(client, adresse) -> str:
+    contenu = client.get(adresse).content.decode()
+    return re.search(r'<script id="wagtail-sidebar-props".*?</script>', contenu, re.S).group(0)
+
+
+def test_menu_garde_identique_a_celui_de_wagtail(
+    client, titulaire, agent_a, structure_a, regle_generale
+):
+    """The kept menu, live count included, is byte for byte the one Wagtail builds on a screen
+    that does not keep it (the back-office home)."""
+    creer_demande(agent_a, structure_a)
+    connecter_verifie(client, titulaire.utilisateur)
+    construit = _sidebar(client, "/admin/")
+    assert "Demandes (1 nouvelle)" in construit
+    assert _sidebar(client, BOITE) == construit  # built, then kept
+    assert _sidebar(client, BOITE) == construit  # read from the cache
+
+
 def test_menu_garde_par_personne(client, titulaire, superviseur):
     connecter_verifie(client, superviseur)
     menu_superviseur = _menu_affiche(client)
