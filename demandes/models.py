@@ -509,6 +509,14 @@ class Demande(models.Model):
                 condition=Q(statut__in=["nouvelle", "en_cours", "en_attente"]),
                 name="demande_tri_expert_idx",
             ),
+            # ... and for every team at once: a superviseur's "Mon équipe" (all the teams they
+            # supervise), "Non attribuées" and "En retard" read it in order and stop at the page.
+            models.Index(
+                *cles_de_tri_boite(),
+                "id",
+                condition=Q(statut__in=["nouvelle", "en_cours", "en_attente"]),
+                name="demande_tri_idx",
+            ),
             # The inbox's structure filter: the structures of a team, read from the index only.
             models.Index(fields=["equipe", "partenaire"], name="demande_equipe_structure_idx"),
         ]

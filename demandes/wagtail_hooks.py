@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from conventions.back_office import PolitiqueModele
+from portail import menu_admin
 
 from . import selectors
 from .back_office import absences, accueil, boite, demande, referentiel
@@ -60,18 +61,33 @@ def urls_demandes():
     return [path("demandes/", include((urls, "demandes_admin")))]
 
 
+LIBELLE_MENU_DEMANDES = _("Demandes")
+
+
+def libelle_menu_demandes(request) -> str:
+    """The item's label with the count of new demandes for this expert (one indexed count)."""
+    nombre = selectors.nouveautes_cpam(request.user)
+    if not nombre:
+        return str(LIBELLE_MENU_DEMANDES)
+    return ngettext("%(libelle)s (%(n)s nouvelle)", "%(libelle)s (%(n)s nouvelles)", nombre) % {
+        "libelle": LIBELLE_MENU_DEMANDES,
+        "n": nombre,
+    }
+
+
+# A kept sidebar holds a placeholder, replaced on each page by the live label.
+menu_admin.JETONS_LIBELLES["demandes"] = libelle_menu_demandes
+
+
 class MenuDemandes(MenuItem):
     def is_shown(self, request):
         return selectors.acces_messagerie_cpam(request.user)
 
     def render_component(self, request):
-        # The count of new demandes for this expert, in the label (one indexed count).
-        nombre = selectors.nouveautes_cpam(request.user)
-        libelle = self.label
-        if nombre:
-            libelle = ngettext(
-                "%(libelle)s (%(n)s nouvelle)", "%(libelle)s (%(n)s nouvelles)", nombre
-            ) % {"libelle": self.label, "n": nombre}
+        if getattr(request, "menu_admin_jetons", False):
+            libelle = menu_admin.jeton_libelle("demandes")
+        else:
+            libelle = libelle_menu_demandes(request)
         return LinkMenuItem(
             self.name,
             libelle,
@@ -85,7 +101,11 @@ class MenuDemandes(MenuItem):
 @hooks.register("register_admin_menu_item")
 def menu_demandes():
     return MenuDemandes(
-        _("Demandes"), reverse("demandes_admin:boite"), name="demandes", icon_name="mail", order=150
+        LIBELLE_MENU_DEMANDES,
+        reverse("demandes_admin:boite"),
+        name="demandes",
+        icon_name="mail",
+        order=150,
     )
 
 

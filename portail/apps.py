@@ -22,3 +22,4 @@ class PortailConfig(AppConfig):
     def ready(self):
         post_migrate.connect(groupes_roles_assurer, sender=self)
         import_module("portail.journal")  # connects the access journal's signal receivers
+        import_module("portail.menu_admin").installer()

@@ -346,3 +346,19 @@ class RegistreTraitement(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Le registre des traitements ne se supprime pas.")
+
+
+class VersionMenuAdmin(models.Model):
+    """One number, raised by every change that can change someone's back-office menu (groups,
+    permissions, page and collection rights, pages moved or deleted, profiles): part of the
+    key of the cached sidebars (`portail.menu_admin`), read from the database so that every
+    web process sees a change at once."""
+
+    valeur = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("version du menu d'administration")
+        verbose_name_plural = _("versions du menu d'administration")
+
+    def __str__(self):
+        return str(self.valeur)

@@ -16,11 +16,13 @@ from django.views.generic import TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from conventions.back_office.communs import ajouter_erreurs
+from portail import menu_admin
 from portail.identifiants import nir_normaliser
 
 from .. import selectors, services
 from .affichage import horloge
 from .forms import AttributionGroupeeForm, FiltreEnregistreForm, FiltresBoiteForm, RechercheForm
+from .lignes_boite import LignesBoite
 
 
 def fil_d_ariane(*elements: dict) -> list[dict]:
@@ -40,11 +42,13 @@ def _boite(request) -> str:
 
 
 class AccesMessagerieMixin:
-    """Experts and superviseurs only; the demandes each one sees come from the selectors."""
+    """Experts and superviseurs only; the demandes each one sees come from the selectors.
+    Their screens keep the back-office sidebar per person (`portail.menu_admin`)."""
 
     def dispatch(self, request, *args, **kwargs):
         if not selectors.acces_messagerie_cpam(request.user):
             raise PermissionDenied
+        menu_admin.garder_le_menu_en_cache(request)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -101,6 +105,13 @@ class BoiteView(AccesMessagerieMixin, WagtailAdminTemplateMixin, TemplateView):
         for demande in page:
             demande.horloge = horloge(demande, maintenant)
         compteurs = selectors.compteurs_cpam(utilisateur)
+        attribution_groupee = self.attribution_groupee(attribution_form)
+        expert_equipe_id = self.equipe_de_l_expert()
+        lignes = LignesBoite(
+            self.request,
+            attribution_groupee=attribution_groupee,
+            expert_equipe_id=expert_equipe_id,
+        ).html(page)
         parametres = {k: v for k, v in self.request.GET.items() if k not in ("onglet", "p")}
         onglets = [
             {
@@ -125,11 +136,11 @@ class BoiteView(AccesMessagerieMixin, WagtailAdminTemplateMixin, TemplateView):
             sans_equipe=selectors.expert_de(utilisateur) is None
             and not selectors.voit_toutes_les_demandes(utilisateur),
             url_boite=reverse("demandes_admin:boite"),
-            attribution_groupee=self.attribution_groupee(attribution_form),
+            attribution_groupee=attribution_groupee,
+            lignes=lignes,
             filtres_enregistres=selectors.filtres_enregistres(utilisateur),
             filtre_form=filtre_form or FiltreEnregistreForm(),
             url_filtre_enregistrer=_avec_requete(self.request, "demandes_admin:filtre_enregistrer"),
-            expert_equipe_id=self.equipe_de_l_expert(),
             **kwargs,
         )
 

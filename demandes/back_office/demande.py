@@ -25,12 +25,14 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from conventions.back_office.communs import ajouter_erreurs
+from portail import menu_admin
 from portail.dates import heure
 
 from .. import selectors, services
 from ..models import Demande, Message, ReponseType
 from .affichage import complements_lisibles, horloge, nir_lisible, url_piece
 from .boite import fil_d_ariane
+from .fil_ecran import fil_html
 from .forms import (
     BrouillonForm,
     InformationForm,
@@ -71,6 +73,7 @@ class DemandeView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.objet  # noqa: B018 (404 before anything else, whatever the method)
+        menu_admin.garder_le_menu_en_cache(request)
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
@@ -155,6 +158,7 @@ class DemandeView(WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(
             demande=demande,
             fil=fil,
+            fil_html=fil_html(demande, fil),
             dernier_message=max((message.pk for message in fil), default=0),
             routages=selectors.historique_routage(demande),
             horloge=horloge(demande, timezone.now()),

@@ -242,6 +242,102 @@ def test_menu_demandes_avec_nouveautes(titulaire, superviseur, demande_a):
     assert "demandes" not in _menu(UtilisateurFactory(roles=[roles.FORMATEUR]))
 
 
+# The sidebar kept per person (portail.menu_admin) ------------------------------------------------
+
+
+def _menu_affiche(client) -> dict:
+    """The sidebar's main menu as the page gives it to Wagtail's script: {name: label}."""
+    import json
+
+    contenu = client.get(BOITE).content.decode()
+    donnees = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', contenu, re.S
+    ).group(1)
+    libelles = {}
+
+    def parcourir(noeud):
+        if isinstance(noeud, dict):
+            args = noeud.get("_args")
+            if noeud.get("_type", "").endswith("MenuItem") and args:
+                nom, libelle = args[0]["name"], args[0]["label"]
+                # telepath writes a repeated string once, then refers to it
+                nom = nom.get("_val", "") if isinstance(nom, dict) else nom
+                libelles[nom] = libelle.get("_val", "") if isinstance(libelle, dict) else libelle
+            for valeur in noeud.values():
+                parcourir(valeur)
+        elif isinstance(noeud, list):
+            for valeur in noeud:
+                parcourir(valeur)
+
+    parcourir(json.loads(donnees))
+    return libelles
+
+
+def test_menu_garde_recalcule_apres_un_changement_de_droits(client, titulaire):
+    """Kept per person, the menu follows a role change at the next page, in every process
+    (the version is read from the database), and keeps its live count of new demandes."""
+    from django.contrib.auth.models import Group
+    from django.core.cache import cache
+
+    from portail.models import VersionMenuAdmin
+
+    utilisateur = titulaire.utilisateur
+    connecter_verifie(client, utilisateur)
+    assert "Sécurité des comptes" not in str(_menu_affiche(client))
+    cache.clear()
+    premiere = _requetes(client, BOITE)
+    gardee = _requetes(client, BOITE)
+    assert gardee < premiere  # the second page reads the kept menu
+    # A group given a permission that adds a menu item: seen at the next page.
+    groupe = Group.objects.get(name=roles.EXPERT_CPAM)
+    version = VersionMenuAdmin.objects.get(pk=1).valeur if VersionMenuAdmin.objects.exists() else 0
+    from django.contrib.auth.models import Permission
+
+    groupe.permissions.add(Permission.objects.get(codename="reinitialiser_double_authentification"))
+    assert VersionMenuAdmin.objects.get(pk=1).valeur > version
+    assert "Sécurité des comptes" in str(_menu_affiche(client))
+    groupe.permissions.remove(
+        Permission.objects.get(codename="reinitialiser_double_authentification")
+    )
+    assert "Sécurité des comptes" not in str(_menu_affiche(client))
+
+
+def test_menu_garde_compte_des_nouveautes_en_direct(
+    client, titulaire, agent_a, structure_a, regle_generale
+):
+    connecter_verifie(client, titulaire.utilisateur)
+    assert _menu_affiche(client)["demandes"] == "Demandes"
+    creer_demande(agent_a, structure_a)  # routed to the titulaire: new for them
+    assert _menu_affiche(client)["demandes"] == "Demandes (1 nouvelle)"
+
+
+def _sidebar(client, adresse) -> str:
+    contenu = client.get(adresse).content.decode()
+    return re.search(r'<script id="wagtail-sidebar-props".*?</script>', contenu, re.S).group(0)
+
+
+def test_menu_garde_identique_a_celui_de_wagtail(
+    client, titulaire, agent_a, structure_a, regle_generale
+):
+    """The kept menu, live count included, is byte for byte the one Wagtail builds on a screen
+    that does not keep it (the back-office home)."""
+    creer_demande(agent_a, structure_a)
+    connecter_verifie(client, titulaire.utilisateur)
+    construit = _sidebar(client, "/admin/")
+    assert "Demandes (1 nouvelle)" in construit
+    assert _sidebar(client, BOITE) == construit  # built, then kept
+    assert _sidebar(client, BOITE) == construit  # read from the cache
+
+
+def test_menu_garde_par_personne(client, titulaire, superviseur):
+    connecter_verifie(client, superviseur)
+    menu_superviseur = _menu_affiche(client)
+    client.logout()
+    connecter_verifie(client, titulaire.utilisateur)
+    menu_expert = _menu_affiche(client)
+    assert "tableau-de-bord" in menu_superviseur and "tableau-de-bord" not in menu_expert
+
+
 # Query counts ------------------------------------------------------------------------------------
 
 
@@ -289,6 +385,8 @@ def test_nombre_de_requetes_constant(
     with time_machine.travel(il_y_a_un_mois):
         _remplir(45, agent_a, equipe, titulaire, superviseur)
     assert Demande.objects.count() == 50
+    # The new agents joined groups: every kept sidebar is rebuilt once (portail.menu_admin).
+    _requetes(client, adresse)
     avec_50 = _requetes(client, adresse)
     recherche_50 = _requetes(client, adresse, "post", q=Demande.objects.first().reference)
     assert avec_5 == avec_50

@@ -65,6 +65,7 @@ def test_index_partiels_couvrent_les_demandes_ouvertes():
         "demande_ouverte_expert_idx",
         "demande_tri_equipe_idx",
         "demande_tri_expert_idx",
+        "demande_tri_idx",
     }
     for index in partiels:
         ((champ, statuts),) = index.condition.children

@@ -145,3 +145,24 @@ def test_le_back_office_n_offre_que_l_heure_de_paris(client, expert):
     migration.effacer(apps, None)
 
     assert UserProfile.get_for_user(expert).get_current_time_zone() == "Europe/Paris"
+
+
+@pytest.mark.parametrize("format_", ["d/m/Y à H:i", "d/m/Y", "H:i", "d/m/Y H:i:s"])
+def test_formats_numeriques_identiques_a_date_format(format_):
+    """The numeric shapes are written without switching the language: same text as Django's."""
+    from django.utils.formats import date_format
+
+    from portail.dates import PARIS, _formater
+
+    for instant in (
+        datetime(2027, 5, 6, 8, 0, 5, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC),  # already 1 January in Paris
+        datetime(2027, 3, 28, 1, 30, tzinfo=UTC),  # the clocks go forward
+        datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC),
+    ):
+        with translation.override("fr"):
+            attendu = date_format(instant.astimezone(PARIS), format_)
+        with translation.override("en"):
+            assert _formater(instant, format_) == attendu
+    if "H" not in format_:
+        assert _formater(date(2027, 5, 6), format_) == date_format(date(2027, 5, 6), format_)
