@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('conventions', '0002_permissions_superviseur'),
-        ('demandes', '0010_triage_boite'),
+        ('demandes', '0012_delais_par_defaut_reglages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
