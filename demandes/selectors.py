@@ -72,7 +72,9 @@ def demandes_visibles_partenaire(utilisateur, acces=None) -> QuerySet[Demande]:
 
 
 def _attend_le_partenaire() -> Case:
-    return Case(When(statut=Statut.EN_ATTENTE, then=True), default=False, output_field=BooleanField())
+    return Case(
+        When(statut=Statut.EN_ATTENTE, then=True), default=False, output_field=BooleanField()
+    )
 
 
 def _nouvelle_reponse() -> Case:
@@ -127,7 +129,9 @@ def mes_demandes(
         demandes = demandes.filter(partenaire_id=structure)
     return (
         demandes.select_related("categorie", "partenaire", "auteur")
-        .annotate(attend_le_partenaire=_attend_le_partenaire(), nouvelle_reponse=_nouvelle_reponse())
+        .annotate(
+            attend_le_partenaire=_attend_le_partenaire(), nouvelle_reponse=_nouvelle_reponse()
+        )
         .order_by("-attend_le_partenaire", "-nouvelle_reponse", "-modifiee_le", "-pk")
     )
 
@@ -139,9 +143,7 @@ def compteurs_partenaire(utilisateur, acces=None) -> dict[str, int]:
     return demandes.aggregate(
         ouvertes=Count("pk", filter=Q(statut__in=Demande.OUVERTES)),
         en_attente=Count("pk", filter=Q(statut=Statut.EN_ATTENTE)),
-        nouveautes=Count(
-            "pk", filter=Q(nouveau_pour_partenaire=True, statut__in=Demande.OUVERTES)
-        ),
+        nouveautes=Count("pk", filter=Q(nouveau_pour_partenaire=True, statut__in=Demande.OUVERTES)),
     )
 
 

@@ -65,6 +65,8 @@ ECRANS = [
     Ecran("agent-recherche-vide", "agent", "/recherche/?q=zzzzzz"),
     Ecran("agent-aide", "agent", "/aide/"),
     Ecran("agent-demandes", "agent", "/demandes/"),
+    Ecran("agent-demandes-filtre-erreur", "agent", "/demandes/?categorie=css&periode=hier"),
+    Ecran("referent-demandes-filtres", "referent", "/demandes/?statut=ouvertes&periode=12m"),
     Ecran("agent-demande-nouvelle", "agent", "/demandes/nouvelle/"),
     Ecran("agent-demande-nouvelle-erreurs", "agent", "/demandes/nouvelle/", erreurs=True),
     Ecran("agent-demande-detail", "agent", "/demandes/{demande}/"),
