@@ -8,8 +8,11 @@ in their preferences, so an e-mail or a PDF produced by a back-office action wou
 These functions convert to Europe/Paris explicitly, whatever zone is active, and format in
 French whatever language is active.
 
-The shapes are those of the pages: the partner screens say "jeudi 6 mai 2027 à 10 h 00"
-(`date_heure_longue`), the back-office "06/05/2027 à 10:00" (`date_heure_courte`).
+The shapes are those of the pages: the partner screens say "jeudi 6 mai 2027 à 9 h 00"
+(`date_heure_longue`), the back-office "06/05/2027 à 9 h 00" (`date_heure_courte`). One time
+format for people, "9 h 00" (the French typographic usage: hour without a leading zero, "h",
+minutes); the first day of a month is "1er mai". Only machine-read texts (export cells, file
+names) keep "09:00:00".
 """
 
 from datetime import date, datetime
@@ -41,9 +44,16 @@ def jour_de_paris(valeur: date | datetime) -> date:
     return valeur
 
 
+# "9 h 00": Django's format letters, with "h" escaped.
+HEURE = r"G \h i"
+
+
 def _formater(valeur: date | datetime, format_: str) -> str:
+    """`format_` in Paris time and in French; "j" (day of the month) says "1er" on the first."""
     if isinstance(valeur, datetime):
         valeur = heure_de_paris(valeur)
+    if valeur.day == 1:
+        format_ = format_.replace("j", r"j\e\r")
     with translation.override(settings.LANGUAGE_CODE):
         return date_format(valeur, format_)
 
@@ -64,18 +74,18 @@ def date_longue(valeur: date | datetime | None) -> str:
 
 
 def heure(instant: datetime | None) -> str:
-    """ "10:00"."""
-    return _formater(instant, "H:i") if instant else ""
+    """ "9 h 00", "12 h 30"."""
+    return _formater(instant, HEURE) if instant else ""
 
 
 def date_heure_courte(instant: datetime | None) -> str:
-    """ "06/05/2027 à 10:00", as the back-office pages say it."""
-    return _formater(instant, "d/m/Y à H:i") if instant else ""
+    """ "06/05/2027 à 9 h 00", as the back-office pages say it."""
+    return _formater(instant, f"d/m/Y à {HEURE}") if instant else ""
 
 
 def date_heure_longue(instant: datetime | None) -> str:
-    """ "jeudi 6 mai 2027 à 10 h 00", as the partner pages say it."""
-    return _formater(instant, r"l j F Y à H \h i") if instant else ""
+    """ "jeudi 6 mai 2027 à 9 h 00", as the partner pages say it."""
+    return _formater(instant, rf"l j F Y à {HEURE}") if instant else ""
 
 
 def horodatage(instant: datetime | None) -> str:
