@@ -26,11 +26,15 @@ from wagtail.admin.menu import MenuItem  # noqa: E402
 from wagtail.snippets.models import register_snippet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup  # noqa: E402
 
+from portail.admin_libelles import LibellesGenres  # noqa: E402
+
 from .admin_views import FichesARelireView, peut_voir_fiches_a_relire  # noqa: E402
 from .models import Formulaire, Theme  # noqa: E402
 
 
-class ThemeViewSet(SnippetViewSet):
+class ThemeViewSet(LibellesGenres, SnippetViewSet):
+    libelle_ajouter = _("Ajouter un thème")
+    libelle_nouveau = _("Nouveau thème")
     model = Theme
     icon = "tag"
     menu_label = _("Thèmes")
@@ -38,7 +42,9 @@ class ThemeViewSet(SnippetViewSet):
     search_fields = ["nom"]
 
 
-class FormulaireViewSet(SnippetViewSet):
+class FormulaireViewSet(LibellesGenres, SnippetViewSet):
+    libelle_ajouter = _("Ajouter un formulaire")
+    libelle_nouveau = _("Nouveau formulaire")
     model = Formulaire
     icon = "doc-full"
     menu_label = _("Formulaires")

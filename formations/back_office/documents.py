@@ -77,7 +77,7 @@ class FeuilleEmargementView(SessionMixin, PermissionCheckedMixin, View):
             _("Programme : %(intitule)s") % {"intitule": _court(session.programme.intitule, 78)},
             _("Date : %(quand)s") % {"quand": quand(session)},
             _court(session.lieu, 90) if not session.a_distance else _("À distance"),
-            _("Formateur(s) : %(noms)s") % {"noms": formateurs or "—"},
+            _("Formation animée par : %(noms)s") % {"noms": formateurs or "—"},
             "",
             _("Nom et prénom — Structure — Signature"),
         ]

@@ -35,3 +35,16 @@ def espace_cpam(context):
     staff: partners never get a link to the back-office."""
     utilisateur = context.get("user")
     return (utilisateur is not None and roles.espace_cpam(utilisateur)) or ""
+
+
+VOYELLES = set("aàâäeéèêëiîïoôöuùûüyÿhAÀÂÄEÉÈÊËIÎÏOÔÖUÙÛÜYŸH")
+
+
+@register.filter
+def de(nom) -> str:
+    """ "de Paul", "d'Aurélie", "d'Hugo": the French preposition before a name, elided before a
+    vowel or an h."""
+    nom = str(nom or "").strip()
+    if not nom:
+        return ""
+    return f"d'{nom}" if nom[0] in VOYELLES else f"de {nom}"
