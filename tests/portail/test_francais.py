@@ -100,7 +100,7 @@ def test_le_controle_reconnait_les_fautes():
 
 
 @pytest.fixture
-def donnees(structure_a, agent_a, referent_a, regle_generale, titulaire):
+def donnees(structure_a, agent_a, referent_a, regle_generale, titulaire):  # noqa: F811 - fixtures imported above
     session = SessionFactory(capacite=20)
     inscrire(session, agent_a)
     for agent in agents_de(structure_a, 3):
@@ -141,7 +141,7 @@ def test_pages_partenaire(client, agent_a, referent_a, structure_a, donnees):
     _verifier(client, ["/demandes/", reverse("formations:structure", args=[structure_a.pk])])
 
 
-def test_pages_back_office(client, superviseur, titulaire, donnees):
+def test_pages_back_office(client, superviseur, titulaire, donnees):  # noqa: F811 - fixtures imported above
     session, demande = donnees["session"], donnees["demande"]
     formateur = UtilisateurFactory(roles=[roles.FORMATEUR])
     editeur = UtilisateurFactory(roles=[roles.EDITEUR])
@@ -198,7 +198,7 @@ def test_guide_refuse_hors_back_office(client, agent_a):
     assert client.get(reverse("guide_back_office")).status_code in (302, 403)
 
 
-# Small helpers -------------------------------------------------------------------------------------
+# Small helpers --------------------------------------------------------------------------------
 
 
 def test_elision_devant_un_prenom():
