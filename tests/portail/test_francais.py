@@ -4,6 +4,8 @@ replaced by the portal's guide; the back-office names each model with its gender
 
 import ast
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -224,3 +226,16 @@ def test_presence_avec_elision(client, donnees):
     page = texte(client.get(reverse("formations_sessions:inscriptions", args=[session.pk])))
     # The attendance form shows once the session has started; the name is elided either way.
     assert "Présence de Aurélie" not in page
+
+
+def test_catalogue_compile_a_jour(tmp_path):
+    """locale/fr/LC_MESSAGES/django.mo is the compiled django.po (recompile after an edit)."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("msgfmt (gettext) absent")
+    dossier = RACINE / "locale" / "fr" / "LC_MESSAGES"
+    compile_ = tmp_path / "django.mo"
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [msgfmt, "--check-format", "-o", str(compile_), str(dossier / "django.po")], check=True
+    )
+    assert compile_.read_bytes() == (dossier / "django.mo").read_bytes()
