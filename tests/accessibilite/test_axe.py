@@ -104,6 +104,8 @@ ECRANS = [
         admin=True,
     ),
     Ecran("formateur-couverture", "formateur", "/admin/formations/couverture/", admin=True),
+    Ecran("formateur-sessions", "formateur", "/admin/formations/sessions/", admin=True),
+    Ecran("superviseur-guide", "superviseur", "/admin/guide/", admin=True),
 ]
 
 
