@@ -18,15 +18,20 @@ class LibellesGenres:
     libelle_nouveau = None
 
     def construct_view(self, view_class, **kwargs):
+        # The subclass keeps its parent's name and module: the permission matrix (and anyone
+        # reading a traceback) still sees the view it was made from.
+        meme_vue = {"__module__": view_class.__module__, "__qualname__": view_class.__qualname__}
         if self.libelle_ajouter and issubclass(view_class, IndexView):
             view_class = type(
-                view_class.__name__, (view_class,), {"add_item_label": self.libelle_ajouter}
+                view_class.__name__,
+                (view_class,),
+                {**meme_vue, "add_item_label": self.libelle_ajouter},
             )
         elif self.libelle_nouveau and issubclass(view_class, CreateView):
             view_class = type(
                 view_class.__name__,
                 (_CreationNommee, view_class),
-                {"libelle_nouveau": self.libelle_nouveau},
+                {**meme_vue, "libelle_nouveau": self.libelle_nouveau},
             )
         return super().construct_view(view_class, **kwargs)
 
