@@ -99,7 +99,10 @@ class SessionViewSet(FormationsViewSet):
         "debut",
         "mode",
         Column(
-            "places", label=_("Personnes inscrites / places"), accessor=_places, sort_key="nombre_inscrits"
+            "places",
+            label=_("Personnes inscrites / places"),
+            accessor=_places,
+            sort_key="nombre_inscrits",
         ),
         StatusTagColumn(
             "statut",
