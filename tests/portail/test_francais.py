@@ -239,3 +239,31 @@ def test_catalogue_compile_a_jour(tmp_path):
         [msgfmt, "--check-format", "-o", str(compile_), str(dossier / "django.po")], check=True
     )
     assert compile_.read_bytes() == (dossier / "django.mo").read_bytes()
+
+
+# Words of Wagtail's English interface that the project's own texts must not take over.
+MOTS_ANGLAIS = re.compile(
+    r"\b(?:Add|Edit|Delete|Save|Cancel|Search|Help|Dashboard|Settings|Reports|Snippets|"
+    r"Previous|Next|Page \d+ of|Sort by|Filter|Shortcuts)\b"
+)
+TRADUCTIONS = re.compile(
+    r"{%\s*translate\s+[\"'](.*?)[\"']|{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate",
+    re.S,
+)
+
+
+def test_textes_des_gabarits_en_francais():
+    erreurs = {}
+    for gabarit in _gabarits():
+        for simple, bloc in TRADUCTIONS.findall(gabarit.read_text(encoding="utf-8")):
+            mots = MOTS_ANGLAIS.findall(simple or bloc)
+            if mots:
+                erreurs.setdefault(str(gabarit.relative_to(RACINE)), []).extend(mots)
+    assert erreurs == {}
+
+
+def test_le_controle_des_mots_anglais_les_trouve():
+    gabarit = '{% translate "Add" %} {% blocktranslate %}Page 2 of {{ n }}{% endblocktranslate %}'
+    trouves = [MOTS_ANGLAIS.findall(s or b) for s, b in TRADUCTIONS.findall(gabarit)]
+    assert trouves == [["Add"], ["Page 2 of"]]
+    assert not MOTS_ANGLAIS.findall("Ajouter une session — Guide du back-office")
