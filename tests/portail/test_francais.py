@@ -6,16 +6,18 @@ import ast
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from demandes import services
 from demandes.back_office.affichage import duree_ouvree
 from demandes.models import Message
-from formations.models import Inscription
+from formations.models import Inscription, Session
 from portail import roles
 from portail.templatetags.portail import de
 from tests.conftest import connecter_verifie, texte
@@ -223,8 +225,11 @@ def test_presence_avec_elision(client, donnees):
     inscription.agent.save()
     formateur = UtilisateurFactory(roles=[roles.FORMATEUR])
     connecter_verifie(client, formateur)
+    # The attendance form shows once the session has started.
+    debut = timezone.now() - timedelta(hours=1)
+    Session.objects.filter(pk=session.pk).update(debut=debut, fin=debut + timedelta(hours=3))
     page = texte(client.get(reverse("formations_sessions:inscriptions", args=[session.pk])))
-    # The attendance form shows once the session has started; the name is elided either way.
+    assert "Présence d'Aurélie Martin" in page
     assert "Présence de Aurélie" not in page
 
 
