@@ -26,6 +26,8 @@ from wagtail.admin.menu import MenuItem  # noqa: E402
 from wagtail.snippets.models import register_snippet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup  # noqa: E402
 
+from portail.admin_libelles import LibellesGenres  # noqa: E402
+
 from .admin_views import (  # noqa: E402
     FichesARelireView,
     ParticipantsRencontreView,
@@ -35,7 +37,9 @@ from .admin_views import (  # noqa: E402
 from .models import Formulaire, Theme  # noqa: E402
 
 
-class ThemeViewSet(SnippetViewSet):
+class ThemeViewSet(LibellesGenres, SnippetViewSet):
+    libelle_ajouter = _("Ajouter un thème")
+    libelle_nouveau = _("Nouveau thème")
     model = Theme
     icon = "tag"
     menu_label = _("Thèmes")
@@ -43,7 +47,9 @@ class ThemeViewSet(SnippetViewSet):
     search_fields = ["nom"]
 
 
-class FormulaireViewSet(SnippetViewSet):
+class FormulaireViewSet(LibellesGenres, SnippetViewSet):
+    libelle_ajouter = _("Ajouter un formulaire")
+    libelle_nouveau = _("Nouveau formulaire")
     model = Formulaire
     icon = "doc-full"
     menu_label = _("Formulaires")

@@ -110,12 +110,12 @@ SIGNATAIRES_STRUCTURE = [
 ]
 # fmt: on
 FONCTIONS_SIGNATAIRE = {
-    Type.FRANCE_SERVICES: "président(e) de la communauté de communes",
-    Type.CCAS_CIAS: "vice-président(e) du centre d'action sociale",
-    Type.ASSOCIATION: "président(e) de l'association",
+    Type.FRANCE_SERVICES: "présidence de la communauté de communes",
+    Type.CCAS_CIAS: "vice-présidence du centre d'action sociale",
+    Type.ASSOCIATION: "présidence de l'association",
     Type.SERVICE_SOCIAL_DEPARTEMENTAL: "directeur(trice) de l'action sociale du département",
     Type.SERVICE_SOCIAL_HOSPITALIER: "directeur(trice) de l'établissement",
-    Type.MISSION_LOCALE: "président(e) de la mission locale",
+    Type.MISSION_LOCALE: "présidence de la mission locale",
 }
 SIGNATAIRES_CPAM = {
     "37": "Anne Leclerc, directrice de la CPAM d'Indre-et-Loire",

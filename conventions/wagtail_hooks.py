@@ -10,6 +10,8 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from portail.admin_libelles import LibellesGenres
+
 from . import back_office as admin_views
 from .forms_public import CHAMPS_DEMANDE
 from .models import Adhesion, Convention, DemandeAdhesion, Partenaire
@@ -30,7 +32,7 @@ COLONNE_STRUCTURE = Column(
 )
 
 
-class PartenairesViewSet(ModelViewSet):
+class PartenairesViewSet(LibellesGenres, ModelViewSet):
     #: Actions never offered here, whatever the role's permissions (see PolitiqueModele).
     actions_exclues = ()
     copy_view_enabled = False  # a copy would bypass numbering, uniqueness and services
@@ -48,6 +50,8 @@ class PartenairesViewSet(ModelViewSet):
 
 
 class StructureViewSet(PartenairesViewSet):
+    libelle_ajouter = _("Ajouter une structure partenaire")
+    libelle_nouveau = _("Nouvelle structure partenaire")
     model = Partenaire
     name = "partenaires_structures"
     url_prefix = "partenaires/structures"
@@ -107,6 +111,8 @@ class StructureViewSet(PartenairesViewSet):
 
 
 class ConventionViewSet(PartenairesViewSet):
+    libelle_ajouter = _("Ajouter une convention")
+    libelle_nouveau = _("Nouvelle convention")
     model = Convention
     name = "partenaires_conventions"
     url_prefix = "partenaires/conventions"
@@ -176,6 +182,8 @@ class ConventionViewSet(PartenairesViewSet):
 
 
 class AdhesionViewSet(PartenairesViewSet):
+    libelle_ajouter = _("Ajouter un rattachement")
+    libelle_nouveau = _("Nouveau rattachement")
     model = Adhesion
     name = "partenaires_rattachements"
     url_prefix = "partenaires/rattachements"
@@ -206,6 +214,8 @@ class AdhesionViewSet(PartenairesViewSet):
 
 
 class DemandeViewSet(PartenairesViewSet):
+    libelle_ajouter = _("Ajouter une demande pour devenir partenaire")
+    libelle_nouveau = _("Nouvelle demande pour devenir partenaire")
     model = DemandeAdhesion
     name = "partenaires_demandes"
     url_prefix = "partenaires/demandes"

@@ -375,7 +375,9 @@ def _demandes(comptes) -> None:
         envoi = _moment_ouvre(hasard, age)
         complements = {}
         if slug == "carte_vitale":
-            complements = {"situation": hasard.choice(["perdue", "jamais_recue", "defectueuse"])}
+            complements = {
+                "situation_carte": hasard.choice(["perdue", "jamais_recue", "defectueuse"])
+            }
         demande = services.demande_creer(
             auteur=auteur,
             partenaire=partenaire,

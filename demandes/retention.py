@@ -59,10 +59,10 @@ class Bilan:
 
     def __str__(self):
         return (
-            f"{self.preavis_cloture} préavis de clôture, {self.cloturees} demande(s) clôturée(s) "
-            f"sans suite, {self.brouillons} brouillon(s) supprimé(s), {self.demandes} "
-            f"demande(s) anonymisée(s), {self.messages} message(s) "
-            f"effacé(s), {self.fichiers} fichier(s) supprimé(s), {self.preavis} préavis envoyé(s)"
+            f"préavis de clôture : {self.preavis_cloture}, demandes clôturées sans suite : "
+            f"{self.cloturees}, brouillons supprimés : {self.brouillons}, demandes anonymisées : "
+            f"{self.demandes}, messages effacés : {self.messages}, fichiers supprimés : "
+            f"{self.fichiers}, préavis envoyés : {self.preavis}"
         )
 
 

@@ -71,28 +71,79 @@ def demandes_visibles_partenaire(utilisateur, acces=None) -> QuerySet[Demande]:
     )
 
 
-def demandes_pour_liste_partenaire(utilisateur, acces=None, statut: str = "", portee: str = ""):
+def _attend_le_partenaire() -> Case:
+    return Case(
+        When(statut=Statut.EN_ATTENTE, then=True), default=False, output_field=BooleanField()
+    )
+
+
+def _nouvelle_reponse() -> Case:
+    """Unread CPAM activity on an open demande: what the list marks "Nouvelle réponse". A
+    resolved or closed demande's last word stays unmarked (the agent has nothing left to do)."""
+    return Case(
+        When(nouveau_pour_partenaire=True, statut__in=Demande.OUVERTES, then=True),
+        default=False,
+        output_field=BooleanField(),
+    )
+
+
+def mes_demandes(
+    utilisateur,
+    acces=None,
+    *,
+    statut: str = "toutes",
+    portee: str = "toutes",
+    categorie: str = "",
+    depuis: datetime | None = None,
+    structure: int | None = None,
+) -> QuerySet[Demande]:
+    """The partner's list "Mes demandes", in the order an agent works through it:
+
+    1. the demandes awaiting the agent's answer (statut « en attente du partenaire »);
+    2. then those with a new CPAM reply not yet read (unread activity on an open demande,
+       annotated `nouvelle_reponse` for the badge);
+    3. then by last activity, most recent first (the primary key breaks ties, so pages never
+       overlap).
+
+    Filters only narrow `demandes_visibles_partenaire`: a structure the person cannot see, or an
+    unknown category, gives no row, never someone else's demande. `statut` is "toutes",
+    "ouvertes", "en_attente" or a status value; `categorie` a category slug; `depuis` keeps the
+    demandes sent since that instant; `portee` "miennes" keeps those the person sent.
+
+    No dedicated index: the visibility filter goes through the (partenaire, statut, cree_le)
+    index, and the two computed keys are sorted with the structure's demandes in one query
+    (categorie, partenaire and auteur joined, so the count is the same for 1 or 25 rows).
+    """
     demandes = demandes_visibles_partenaire(utilisateur, acces)
     if statut == "ouvertes":
         demandes = demandes.filter(statut__in=Demande.OUVERTES)
-    elif statut == "en_attente":
-        demandes = demandes.filter(statut=Statut.EN_ATTENTE)
     elif statut in Statut.values:
         demandes = demandes.filter(statut=statut)
     if portee == "miennes":
         demandes = demandes.filter(auteur=utilisateur)
-    return demandes.select_related("categorie", "partenaire", "auteur").order_by(
-        "-nouveau_pour_partenaire", "-modifiee_le", "-pk"
+    if categorie:
+        demandes = demandes.filter(categorie__slug=categorie)
+    if depuis is not None:
+        demandes = demandes.filter(cree_le__gte=depuis)
+    if structure is not None:
+        demandes = demandes.filter(partenaire_id=structure)
+    return (
+        demandes.select_related("categorie", "partenaire", "auteur")
+        .annotate(
+            attend_le_partenaire=_attend_le_partenaire(), nouvelle_reponse=_nouvelle_reponse()
+        )
+        .order_by("-attend_le_partenaire", "-nouvelle_reponse", "-modifiee_le", "-pk")
     )
 
 
 def compteurs_partenaire(utilisateur, acces=None) -> dict[str, int]:
-    """For the partner home: open demandes, those awaiting the partner's answer, news."""
+    """For the partner home and list: open demandes, those awaiting the partner's answer, and
+    open ones with a CPAM reply not yet read."""
     demandes = demandes_visibles_partenaire(utilisateur, acces)
     return demandes.aggregate(
         ouvertes=Count("pk", filter=Q(statut__in=Demande.OUVERTES)),
         en_attente=Count("pk", filter=Q(statut=Statut.EN_ATTENTE)),
-        nouveautes=Count("pk", filter=Q(nouveau_pour_partenaire=True)),
+        nouveautes=Count("pk", filter=Q(nouveau_pour_partenaire=True, statut__in=Demande.OUVERTES)),
     )
 
 
@@ -118,6 +169,11 @@ def fil_partenaire(demande: Demande) -> list[Message]:
 
 def categories_proposees() -> QuerySet[Categorie]:
     return Categorie.objects.filter(active=True)
+
+
+def categories_pour_filtre_partenaire() -> list[tuple[str, str]]:
+    """(slug, libellé) of every category, retired ones included: older demandes keep theirs."""
+    return list(Categorie.objects.order_by("libelle").values_list("slug", "libelle"))
 
 
 # CPAM side -------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from conventions.back_office import PolitiqueModele
 from portail import menu_admin
+from portail.admin_libelles import LibellesGenres
 
 from . import selectors
 from .back_office import absences, accueil, boite, demande, referentiel
@@ -133,7 +134,7 @@ def panneaux_accueil(request, panneaux):
 # Reference data ----------------------------------------------------------------------------------
 
 
-class MessagerieViewSet(ModelViewSet):
+class MessagerieViewSet(LibellesGenres, ModelViewSet):
     #: Actions never offered here, whatever the role's permissions (see PolitiqueModele).
     actions_exclues = ()
     copy_view_enabled = False
@@ -157,6 +158,8 @@ def _toutes(valeur):
 
 
 class CategorieViewSet(MessagerieViewSet):
+    libelle_ajouter = _("Ajouter une catégorie")
+    libelle_nouveau = _("Nouvelle catégorie")
     model = Categorie
     name = "messagerie_categories"
     url_prefix = "messagerie/categories"
@@ -204,6 +207,8 @@ class CategorieViewSet(MessagerieViewSet):
 
 
 class EquipeViewSet(MessagerieViewSet):
+    libelle_ajouter = _("Ajouter une équipe")
+    libelle_nouveau = _("Nouvelle équipe")
     model = Equipe
     name = "messagerie_equipes"
     url_prefix = "messagerie/equipes"
@@ -229,6 +234,8 @@ class EquipeViewSet(MessagerieViewSet):
 
 
 class ExpertViewSet(MessagerieViewSet):
+    libelle_ajouter = _("Ajouter un expert")
+    libelle_nouveau = _("Nouvel expert")
     model = Expert
     name = "messagerie_experts"
     url_prefix = "messagerie/experts"
@@ -261,6 +268,8 @@ class ExpertViewSet(MessagerieViewSet):
 
 
 class AbsenceViewSet(MessagerieViewSet):
+    libelle_ajouter = _("Déclarer une absence")
+    libelle_nouveau = _("Nouvelle absence")
     model = Absence
     name = "messagerie_absences"
     url_prefix = "messagerie/absences"
@@ -295,6 +304,8 @@ class AbsenceViewSet(MessagerieViewSet):
 
 
 class RegleRoutageViewSet(MessagerieViewSet):
+    libelle_ajouter = _("Ajouter une règle de routage")
+    libelle_nouveau = _("Nouvelle règle de routage")
     model = RegleRoutage
     name = "messagerie_regles"
     url_prefix = "messagerie/regles"
@@ -333,6 +344,8 @@ class RegleRoutageViewSet(MessagerieViewSet):
 
 
 class ReponseTypeViewSet(MessagerieViewSet):
+    libelle_ajouter = _("Ajouter une réponse type")
+    libelle_nouveau = _("Nouvelle réponse type")
     model = ReponseType
     name = "messagerie_reponses_types"
     url_prefix = "messagerie/reponses-types"

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from conventions.models import Partenaire
 from portail.dates import date_longue, heure
@@ -15,7 +16,7 @@ class ChoixSession(forms.ModelChoiceField):
     def label_from_instance(self, session):
         restantes = session.capacite - session.nombre_inscrits
         places = (
-            _("%(n)s place(s) restante(s)") % {"n": restantes}
+            ngettext("%(n)s place restante", "%(n)s places restantes", restantes) % {"n": restantes}
             if restantes > 0
             else _("complète : liste d'attente")
         )

@@ -112,17 +112,14 @@ def s_inscrire(request, pk: int):
         if inscription.etat == Inscription.Etat.INSCRIT:
             messages.success(
                 request,
-                _(
-                    "Vous êtes inscrit(e) à la session. Une confirmation vous est envoyée "
-                    "par e-mail."
-                ),
+                _("Votre inscription à la session est confirmée. Un e-mail vous le confirme."),
             )
         else:
             messages.success(
                 request,
                 _(
-                    "La session est complète : vous êtes en liste d'attente. Vous serez "
-                    "prévenu(e) par e-mail si une place se libère."
+                    "La session est complète : vous êtes en liste d'attente. Un e-mail vous "
+                    "avertira si une place se libère."
                 ),
             )
     return redirect("formations:session", pk=session.pk)
@@ -298,11 +295,13 @@ def inscrire_agent(request, pk: int):
         else:
             nom = agent.get_full_name() or agent.email
             if inscription.etat == Inscription.Etat.INSCRIT:
-                message = _("%(nom)s est inscrit(e) ; un e-mail de confirmation lui est envoyé.")
+                message = _(
+                    "Inscription de %(nom)s confirmée ; un e-mail de confirmation lui est envoyé."
+                )
             else:
                 message = _(
-                    "La session est complète : %(nom)s est en liste d'attente et sera prévenu(e) "
-                    "par e-mail si une place se libère."
+                    "La session est complète : %(nom)s est en liste d'attente ; un e-mail "
+                    "l'avertira si une place se libère."
                 )
             messages.success(request, message % {"nom": nom})
             return redirect("formations:structure", pk=partenaire.pk)

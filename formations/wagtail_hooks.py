@@ -12,12 +12,13 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from conventions.back_office.communs import PolitiqueModele
+from portail.admin_libelles import LibellesGenres
 
 from . import back_office as admin_views
 from .models import Campagne, Programme, Session
 
 
-class FormationsViewSet(ModelViewSet):
+class FormationsViewSet(LibellesGenres, ModelViewSet):
     #: Actions never offered here, whatever the role's permissions (see PolitiqueModele).
     actions_exclues = ("delete",)  # history stays: a session is cancelled, never deleted
     copy_view_enabled = False
@@ -33,6 +34,8 @@ class FormationsViewSet(ModelViewSet):
 
 
 class CampagneViewSet(FormationsViewSet):
+    libelle_ajouter = _("Ajouter une campagne")
+    libelle_nouveau = _("Nouvelle campagne")
     model = Campagne
     name = "formations_campagnes"
     url_prefix = "formations/campagnes"
@@ -52,6 +55,8 @@ class CampagneViewSet(FormationsViewSet):
 
 
 class ProgrammeViewSet(FormationsViewSet):
+    libelle_ajouter = _("Ajouter un programme")
+    libelle_nouveau = _("Nouveau programme")
     model = Programme
     name = "formations_programmes"
     url_prefix = "formations/programmes"
@@ -78,6 +83,8 @@ def _places(session) -> str:
 
 
 class SessionViewSet(FormationsViewSet):
+    libelle_ajouter = _("Ajouter une session")
+    libelle_nouveau = _("Nouvelle session")
     model = Session
     name = "formations_sessions"
     url_prefix = "formations/sessions"
@@ -92,7 +99,10 @@ class SessionViewSet(FormationsViewSet):
         "debut",
         "mode",
         Column(
-            "places", label=_("Inscrits / places"), accessor=_places, sort_key="nombre_inscrits"
+            "places",
+            label=_("Personnes inscrites / places"),
+            accessor=_places,
+            sort_key="nombre_inscrits",
         ),
         StatusTagColumn(
             "statut",

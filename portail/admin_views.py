@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import selectors, services
+from . import roles, selectors, services
 from .forms import ReinitialisationDoubleAuthentificationForm
 
 PERMISSION_REINITIALISER = "portail.reinitialiser_double_authentification"
@@ -82,3 +82,27 @@ class ReinitialiserView(_PermissionReinitialiserMixin, WagtailAdminTemplateMixin
             % {"nom": self.compte.get_full_name()},
         )
         return redirect(reverse("portail_admin:comptes"))
+
+
+class GuideView(WagtailAdminTemplateMixin, TemplateView):
+    """The back-office guide: for each of the person's CPAM roles, their day's work and where it
+    is done. It replaces Wagtail's English help menu (editor guide, release notes)."""
+
+    page_title = gettext_lazy("Guide du back-office")
+    header_icon = "help"
+    template_name = "portail/admin/guide.html"
+
+    def get_context_data(self, **kwargs):
+        utilisateur = self.request.user
+        tous = utilisateur.is_superuser
+        contexte = super().get_context_data(**kwargs)
+        contexte["guides"] = {
+            cle: tous or roles.a_un_role(utilisateur, [role])
+            for cle, role in (
+                ("expert", roles.EXPERT_CPAM),
+                ("superviseur", roles.SUPERVISEUR_CPAM),
+                ("editeur", roles.EDITEUR),
+                ("formateur", roles.FORMATEUR),
+            )
+        }
+        return contexte

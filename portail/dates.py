@@ -8,8 +8,11 @@ in their preferences, so an e-mail or a PDF produced by a back-office action wou
 These functions convert to Europe/Paris explicitly, whatever zone is active, and format in
 French whatever language is active.
 
-The shapes are those of the pages: the partner screens say "jeudi 6 mai 2027 à 10 h 00"
-(`date_heure_longue`), the back-office "06/05/2027 à 10:00" (`date_heure_courte`).
+The shapes are those of the pages: the partner screens say "jeudi 6 mai 2027 à 9 h 00"
+(`date_heure_longue`), the back-office "06/05/2027 à 9 h 00" (`date_heure_courte`). One time
+format for people, "9 h 00" (the French typographic usage: hour without a leading zero, "h",
+minutes); the first day of a month is "1er mai". Only machine-read texts (export cells, file
+names) keep "09:00:00".
 """
 
 from datetime import date, datetime
@@ -41,15 +44,18 @@ def jour_de_paris(valeur: date | datetime) -> date:
     return valeur
 
 
+# "9 h 00": Django's format letters, with "h" escaped.
+HEURE = r"G \h i"
+
 # The all-numeric shapes, written without switching the language (a back-office page says
 # dozens of dates: `translation.override` per date was most of their cost). Same output as
 # `date_format` with these formats.
 _NUMERIQUES = {
-    "d/m/Y à H:i": lambda v: (
-        f"{v.day:02d}/{v.month:02d}/{v.year:04d} à {v.hour:02d}:{v.minute:02d}"
+    f"d/m/Y à {HEURE}": lambda v: (
+        f"{v.day:02d}/{v.month:02d}/{v.year:04d} à {v.hour} h {v.minute:02d}"
     ),
     "d/m/Y": lambda v: f"{v.day:02d}/{v.month:02d}/{v.year:04d}",
-    "H:i": lambda v: f"{v.hour:02d}:{v.minute:02d}",
+    HEURE: lambda v: f"{v.hour} h {v.minute:02d}",
     "d/m/Y H:i:s": lambda v: (
         f"{v.day:02d}/{v.month:02d}/{v.year:04d} {v.hour:02d}:{v.minute:02d}:{v.second:02d}"
     ),
@@ -57,10 +63,13 @@ _NUMERIQUES = {
 
 
 def _formater(valeur: date | datetime, format_: str) -> str:
+    """`format_` in Paris time and in French; "j" (day of the month) says "1er" on the first."""
     if isinstance(valeur, datetime):
         valeur = heure_de_paris(valeur)
-    if format_ in _NUMERIQUES and (isinstance(valeur, datetime) or "H" not in format_):
+    if format_ in _NUMERIQUES and (isinstance(valeur, datetime) or "i" not in format_):
         return _NUMERIQUES[format_](valeur)
+    if valeur.day == 1:
+        format_ = format_.replace("j", r"j\e\r")
     with translation.override(settings.LANGUAGE_CODE):
         return date_format(valeur, format_)
 
@@ -81,18 +90,18 @@ def date_longue(valeur: date | datetime | None) -> str:
 
 
 def heure(instant: datetime | None) -> str:
-    """ "10:00"."""
-    return _formater(instant, "H:i") if instant else ""
+    """ "9 h 00", "12 h 30"."""
+    return _formater(instant, HEURE) if instant else ""
 
 
 def date_heure_courte(instant: datetime | None) -> str:
-    """ "06/05/2027 à 10:00", as the back-office pages say it."""
-    return _formater(instant, "d/m/Y à H:i") if instant else ""
+    """ "06/05/2027 à 9 h 00", as the back-office pages say it."""
+    return _formater(instant, f"d/m/Y à {HEURE}") if instant else ""
 
 
 def date_heure_longue(instant: datetime | None) -> str:
-    """ "jeudi 6 mai 2027 à 10 h 00", as the partner pages say it."""
-    return _formater(instant, r"l j F Y à H \h i") if instant else ""
+    """ "jeudi 6 mai 2027 à 9 h 00", as the partner pages say it."""
+    return _formater(instant, rf"l j F Y à {HEURE}") if instant else ""
 
 
 def horodatage(instant: datetime | None) -> str:

@@ -204,6 +204,8 @@ GUARDIAN_RAISE_403 = False
 
 # Internationalisation.
 LANGUAGE_CODE = "fr-fr"
+# The portal's one time format, "9 h 00", also where Django and Wagtail format on their own.
+FORMAT_MODULE_PATH = ["portail.formats"]
 LANGUAGES = [("fr", _("Français"))]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -92,3 +92,27 @@ def menu_registre():
         order=630,
         permission=admin_journal.PERMISSION_REGISTRE,
     )
+
+
+# The portal's own guide replaces Wagtail's help menu (English guide and release notes) -----------
+
+
+@hooks.register("register_admin_urls")
+def urls_guide():
+    return [path("guide/", admin_views.GuideView.as_view(), name="guide_back_office")]
+
+
+@hooks.register("register_admin_menu_item")
+def menu_guide():
+    return MenuItem(
+        _("Guide du back-office"),
+        reverse("guide_back_office"),
+        name="guide",
+        icon_name="help",
+        order=11000,
+    )
+
+
+@hooks.register("construct_main_menu")
+def sans_aide_wagtail(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name != "help"]

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portail.dates import date_heure_courte
 
 from ..calendrier import MINUTES_PAR_JOUR, jours_ouvres, minutes_ouvrees_entre
+from ..forms.complements import complements_lisibles as complements_partenaire
 from ..models import Demande
 
 Statut = Demande.Statut
@@ -17,8 +19,10 @@ Statut = Demande.Statut
 def duree_ouvree(minutes: int) -> str:
     """Business minutes as people say them: "1 jour ouvré et 2 h ouvrées", "45 min ouvrées"."""
     minutes = abs(int(minutes))
+    if minutes == 0:
+        return _("moins d'une minute ouvrée")
     if minutes < 60:
-        return _("%(m)s min ouvrées") % {"m": minutes}
+        return ngettext("%(m)s min ouvrée", "%(m)s min ouvrées", minutes) % {"m": minutes}
     if minutes < MINUTES_PAR_JOUR:
         return jours_ouvres(minutes)
     jours, reste = divmod(minutes, MINUTES_PAR_JOUR)
@@ -61,7 +65,7 @@ def horloge(demande: Demande, maintenant=None) -> Horloge:
             _("En attente du partenaire depuis le %(le)s ; %(reste)s à la reprise.")
             % {
                 "le": date_heure_courte(demande.en_attente_depuis or maintenant),
-                "reste": _("%(d)s restantes") % {"d": duree_ouvree(max(reste, 0))}
+                "reste": _("il restera %(d)s") % {"d": duree_ouvree(max(reste, 0))}
                 if reste > 0
                 else _("délai déjà dépassé"),
             },
@@ -99,12 +103,6 @@ def url_piece(reference: str, piece_uuid) -> str:
 
 
 def complements_lisibles(demande: Demande) -> list[tuple[str, str]]:
-    """The category's extra answers as (question, answer) pairs."""
-    lignes = []
-    for cle, valeur in (demande.complements or {}).items():
-        if valeur in (None, "", [], {}):
-            continue
-        if isinstance(valeur, list | tuple):
-            valeur = ", ".join(str(v) for v in valeur)
-        lignes.append((str(cle).replace("_", " ").capitalize(), str(valeur).replace("_", " ")))
-    return lignes
+    """The category's extra answers as (question, answer) pairs, worded as the partner's page
+    words them (choices by their French label)."""
+    return complements_partenaire(demande.complements)

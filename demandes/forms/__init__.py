@@ -10,13 +10,23 @@ from .complements import (
 )
 from .demande import TRES_URGENTE, DemandeForm
 from .pieces import PiecesField, PiecesInput, champ_pieces
-from .suivi import FILTRES_PORTEE, FILTRES_STATUT, FiltresForm, MessageForm, ReouvertureForm
+from .suivi import (
+    FILTRES_PERIODE,
+    FILTRES_PORTEE,
+    FILTRES_STATUT,
+    PERIODES,
+    FiltresForm,
+    MessageForm,
+    ReouvertureForm,
+)
 
 __all__ = [
     "CHAMPS_SPECIFIQUES",
+    "FILTRES_PERIODE",
     "FILTRES_PORTEE",
     "FILTRES_STATUT",
     "LIBELLES_COMPLEMENTS",
+    "PERIODES",
     "REVENUS_AVEC_ARRET",
     "SITUATIONS_CARTE",
     "TRES_URGENTE",

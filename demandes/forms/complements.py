@@ -36,16 +36,24 @@ LIBELLES_COMPLEMENTS = {
 
 
 def complements_lisibles(complements: dict) -> list[tuple[str, str]]:
-    """The extra answers of a demande as (question, answer) for screens (both sides)."""
+    """The extra answers of a demande as (question, answer) for screens (both sides): each
+    choice through its French label ("Perdue", never the stored "perdue"), empty answers left
+    out. A key no form asks any more keeps a readable question and its answer as stored."""
     lignes = []
     for cle, valeur in (complements or {}).items():
-        libelle, choix = LIBELLES_COMPLEMENTS.get(cle, (cle, None))
-        if choix is not None:
+        if valeur in (None, "", [], {}):
+            continue
+        libelle, choix = LIBELLES_COMPLEMENTS.get(cle, (None, None))
+        if libelle is None:
+            libelle = str(cle).replace("_", " ").capitalize()
+        if isinstance(valeur, list | tuple):
+            valeur = ", ".join(str(choix.get(v, v)) if choix else str(v) for v in valeur)
+        elif choix is not None:
             valeur = choix.get(valeur, valeur)
-        elif cle.startswith("date_") and valeur:
+        elif str(cle).startswith("date_"):
             try:
                 valeur = date_courte(datetime.date.fromisoformat(valeur))
-            except ValueError:
+            except (TypeError, ValueError):
                 pass
         lignes.append((str(libelle), str(valeur)))
     return lignes

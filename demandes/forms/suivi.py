@@ -42,24 +42,91 @@ class ReouvertureForm(forms.Form):
 # The list --------------------------------------------------------------------------------------
 
 FILTRES_STATUT = [
-    ("toutes", _("Toutes")),
+    ("toutes", _("Tous les statuts")),
     ("ouvertes", _("Ouvertes")),
     ("en_attente", _("En attente de ma réponse")),
+    (Demande.Statut.NOUVELLE, _("Envoyées, pas encore ouvertes par la CPAM")),
+    (Demande.Statut.EN_COURS, _("En cours à la CPAM")),
     (Demande.Statut.RESOLUE, _("Résolues")),
     (Demande.Statut.CLOTUREE, _("Clôturées")),
 ]
 FILTRES_PORTEE = [("toutes", _("Toutes celles que je peux suivre")), ("miennes", _("Les miennes"))]
+# Sent within the last n days.
+PERIODES = {"7j": 7, "30j": 30, "3m": 92, "12m": 366}
+FILTRES_PERIODE = [
+    ("toutes", _("Depuis toujours")),
+    ("7j", _("Ces 7 derniers jours")),
+    ("30j", _("Ces 30 derniers jours")),
+    ("3m", _("Ces 3 derniers mois")),
+    ("12m", _("Ces 12 derniers mois")),
+]
+
+
+def _choix(label, choices, erreur):
+    return forms.ChoiceField(
+        label=label, choices=choices, required=False, error_messages={"invalid_choice": erreur}
+    )
 
 
 class FiltresForm(forms.Form):
-    statut = forms.ChoiceField(label=_("Statut"), choices=FILTRES_STATUT, required=False)
-    portee = forms.ChoiceField(label=_("Demandes"), choices=FILTRES_PORTEE, required=False)
+    """The list's filters, read from the address. A value that is not one of the choices (an
+    edited address, a structure that is not the person's) gets a French message next to its
+    field and is ignored; the other filters still apply and keep their values."""
 
-    def valeurs(self) -> dict[str, str]:
-        """Chosen filters; anything unexpected in the address falls back to "toutes"."""
+    statut = _choix(
+        _("Statut"), FILTRES_STATUT, _("Ce statut n'existe pas : choisissez-en un dans la liste.")
+    )
+    categorie = _choix(
+        _("Catégorie"), [], _("Cette catégorie n'existe pas : choisissez-en une dans la liste.")
+    )
+    periode = _choix(
+        _("Envoyées"),
+        FILTRES_PERIODE,
+        _("Cette période n'est pas proposée : choisissez-en une dans la liste."),
+    )
+    structure = _choix(
+        _("Structure"),
+        [],
+        _("Vous ne suivez pas les demandes de cette structure : choisissez-en une dans la liste."),
+    )
+    portee = _choix(
+        _("Demandes"), FILTRES_PORTEE, _("Ce choix n'existe pas : choisissez-en un dans la liste.")
+    )
+
+    def __init__(self, data, *, categories, structures):
+        """`categories`: (slug, libellé) pairs; `structures`: the structures whose demandes the
+        person follows (the access rule's), offered only when there are several."""
+        super().__init__(data)
+        self.fields["categorie"].choices = [("", _("Toutes les catégories")), *categories]
+        if len(structures) > 1:
+            self.fields["structure"].choices = [
+                ("", _("Toutes mes structures")),
+                *((str(structure.pk), structure.nom) for structure in structures),
+            ]
+        else:
+            del self.fields["structure"]
+
+    def valeurs(self) -> dict:
+        """Chosen filters; anything not offered falls back to "all" (and has its error)."""
         self.is_valid()
         donnees = self.cleaned_data
+        structure = donnees.get("structure")
         return {
             "statut": donnees.get("statut") or "toutes",
             "portee": donnees.get("portee") or "toutes",
+            "categorie": donnees.get("categorie") or "",
+            "periode": donnees.get("periode") or "toutes",
+            "structure": int(structure) if structure else None,
         }
+
+    @property
+    def filtre(self) -> bool:
+        """Whether a filter narrows the list (for the "no result" wording)."""
+        valeurs = self.valeurs()
+        return (
+            valeurs["statut"] != "toutes"
+            or valeurs["portee"] != "toutes"
+            or valeurs["periode"] != "toutes"
+            or bool(valeurs["categorie"])
+            or valeurs["structure"] is not None
+        )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from conventions.acces import acces_partenaire_requis
 from conventions.models import Service
 
 from .. import selectors, services
-from ..forms import FiltresForm, MessageForm, ReouvertureForm, complements_lisibles
+from ..forms import PERIODES, FiltresForm, MessageForm, ReouvertureForm, complements_lisibles
 from ..models import Demande
 from .pieces import pieces_du_formulaire
 
@@ -34,17 +35,28 @@ def vers_le_back_office(request):
 def liste(request):
     if request.acces.personnel_cpam:
         return vers_le_back_office(request)
-    filtres = FiltresForm(request.GET)
+    filtres = FiltresForm(
+        request.GET,
+        categories=selectors.categories_pour_filtre_partenaire(),
+        structures=request.acces.partenaires,
+    )
     valeurs = filtres.valeurs()
-    demandes = selectors.demandes_pour_liste_partenaire(
-        request.user, request.acces, statut=valeurs["statut"], portee=valeurs["portee"]
+    jours = PERIODES.get(valeurs["periode"])
+    demandes = selectors.mes_demandes(
+        request.user,
+        request.acces,
+        statut=valeurs["statut"],
+        portee=valeurs["portee"],
+        categorie=valeurs["categorie"],
+        depuis=timezone.now() - timedelta(days=jours) if jours else None,
+        structure=valeurs["structure"],
     )
     page = Paginator(demandes, DEMANDES_PAR_PAGE).get_page(request.GET.get("page"))
     contexte = {
         "page": page,
         "filtres": filtres,
         "valeurs": valeurs,
-        "filtre": valeurs["statut"] != "toutes" or valeurs["portee"] != "toutes",
+        "filtre": filtres.filtre,
         "compteurs": selectors.compteurs_partenaire(request.user, request.acces),
         "plusieurs_structures": len(request.acces.partenaires) > 1,
     }

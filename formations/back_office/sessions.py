@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.forms.models import WagtailAdminModelForm
@@ -257,7 +257,11 @@ class InscriptionsSessionView(
         else:
             messages.success(
                 request,
-                _("Présences enregistrées (%(n)s changement(s)) ; la session est réalisée.")
+                ngettext(
+                    "Présences enregistrées (%(n)s changement) ; la session est réalisée.",
+                    "Présences enregistrées (%(n)s changements) ; la session est réalisée.",
+                    changements,
+                )
                 % {"n": changements},
             )
         return redirect(request.path)

@@ -6,6 +6,7 @@ They name nobody but their recipient: no colleague, no référent, no other agen
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portail.dates import date_longue, heure, jour_de_paris
 from portail.liens import adresse_absolue
@@ -76,7 +77,10 @@ def _liens(session: Session) -> str:
 def inscription_confirmee(inscription: Inscription, *, par_referent: bool) -> None:
     session = inscription.session
     introduction = (
-        _("Le référent de votre structure vous a inscrit(e) à la session de formation :")
+        _(
+            "Le référent de votre structure a enregistré votre inscription à la session de "
+            "formation :"
+        )
         if par_referent
         else _("Votre inscription à la session de formation est confirmée :")
     )
@@ -98,9 +102,12 @@ def inscription_confirmee(inscription: Inscription, *, par_referent: bool) -> No
 def liste_attente(inscription: Inscription, *, rang: int, par_referent: bool) -> None:
     session = inscription.session
     introduction = (
-        _("Le référent de votre structure vous a inscrit(e) en liste d'attente de la session :")
+        _(
+            "Le référent de votre structure a enregistré votre inscription en liste d'attente "
+            "de la session :"
+        )
         if par_referent
-        else _("La session est complète : vous êtes inscrit(e) en liste d'attente.")
+        else _("La session est complète : votre inscription est en liste d'attente.")
     )
     _envoyer(
         inscription,
@@ -111,8 +118,7 @@ def liste_attente(inscription: Inscription, *, rang: int, par_referent: bool) ->
             _("Votre rang dans la liste d'attente : %(rang)s.") % {"rang": rang},
             _(
                 "Si une place se libère avant la clôture des inscriptions (24 heures avant le "
-                "début), elle vous est attribuée automatiquement et vous en êtes prévenu(e) par "
-                "e-mail."
+                "début), elle vous est attribuée automatiquement et un e-mail vous en avertit."
             ),
             _liens(session),
         ],
@@ -127,7 +133,7 @@ def place_attribuee(inscription: Inscription) -> None:
         [
             _(
                 "Une place s'est libérée à la session de formation pour laquelle vous étiez en "
-                "liste d'attente : vous êtes maintenant inscrit(e)."
+                "liste d'attente : votre inscription est maintenant confirmée."
             ),
             _detail(session, avec_lien=True),
             _("Si vous ne pouvez pas venir, annulez votre inscription pour libérer la place."),
@@ -187,7 +193,7 @@ def session_annulee(inscription: Inscription, *, autres: list[Session]) -> None:
 def _ligne_session(session: Session) -> str:
     restantes = session.capacite - session.nombre_inscrits
     disponibilite = (
-        _("%(n)s place(s) restante(s)") % {"n": restantes}
+        ngettext("%(n)s place restante", "%(n)s places restantes", restantes) % {"n": restantes}
         if restantes > 0
         else _("complète, liste d'attente possible")
     )
@@ -202,7 +208,7 @@ def session_modifiee(inscription: Inscription) -> None:
         inscription,
         _("Changement d'horaire ou de lieu : %(titre)s") % {"titre": session.titre},
         [
-            _("La session de formation à laquelle vous êtes inscrit(e) a changé :"),
+            _("La session de formation de votre inscription a changé :"),
             _detail(session, avec_lien=avec_lien),
             _(
                 "Si ce changement ne vous convient pas, annulez votre inscription pour libérer "

@@ -55,3 +55,16 @@ def nom_caisse():
     from django.conf import settings
 
     return settings.CAISSE_NOM
+
+
+VOYELLES = set("aàâäeéèêëiîïoôöuùûüyÿhAÀÂÄEÉÈÊËIÎÏOÔÖUÙÛÜYŸH")
+
+
+@register.filter
+def de(nom) -> str:
+    """ "de Paul", "d'Aurélie", "d'Hugo": the French preposition before a name, elided before a
+    vowel or an h."""
+    nom = str(nom or "").strip()
+    if not nom:
+        return ""
+    return f"d'{nom}" if nom[0] in VOYELLES else f"de {nom}"

@@ -68,6 +68,8 @@ ECRANS = [
     Ecran("agent-recherche-sans-mot", "agent", "/recherche/?q=%2A%2A%2A"),
     Ecran("agent-aide", "agent", "/aide/"),
     Ecran("agent-demandes", "agent", "/demandes/"),
+    Ecran("agent-demandes-filtre-erreur", "agent", "/demandes/?categorie=css&periode=hier"),
+    Ecran("referent-demandes-filtres", "referent", "/demandes/?statut=ouvertes&periode=12m"),
     Ecran("agent-demande-nouvelle", "agent", "/demandes/nouvelle/"),
     Ecran("agent-demande-nouvelle-erreurs", "agent", "/demandes/nouvelle/", erreurs=True),
     Ecran("agent-demande-detail", "agent", "/demandes/{demande}/"),
@@ -105,6 +107,8 @@ ECRANS = [
         admin=True,
     ),
     Ecran("formateur-couverture", "formateur", "/admin/formations/couverture/", admin=True),
+    Ecran("formateur-sessions", "formateur", "/admin/formations/sessions/", admin=True),
+    Ecran("superviseur-guide", "superviseur", "/admin/guide/", admin=True),
 ]
 
 

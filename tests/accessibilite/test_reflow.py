@@ -23,9 +23,6 @@ CIBLE_MINIMALE = 44
 # The partner side and the public pages: every screen of the axe scan but the back-office, each
 # once (the pages with their errors are the same layout).
 PAGES = [e for e in ECRANS if not e.admin and not e.erreurs]
-# Mes demandes' table scrolls sideways on small screens until the branch that reflows that
-# list as cards is merged.
-A_CORRIGER_AILLEURS = {"agent-demandes": "corrigé par la branche i15-mes-demandes"}
 
 MESURE = """() => {
   const largeur = window.innerWidth;
@@ -48,17 +45,7 @@ CIBLES = """(minimum) => [...document.querySelectorAll(
     + e.textContent.trim().slice(0, 40))"""
 
 
-def _parametres() -> list:
-    parametres = []
-    for ecran in PAGES:
-        marques = ()
-        if ecran.nom in A_CORRIGER_AILLEURS:
-            marques = pytest.mark.xfail(reason=A_CORRIGER_AILLEURS[ecran.nom], strict=False)
-        parametres.append(pytest.param(ecran, id=ecran.nom, marks=marques))
-    return parametres
-
-
-@pytest.mark.parametrize("ecran", _parametres())
+@pytest.mark.parametrize("ecran", [pytest.param(e, id=e.nom) for e in PAGES])
 def test_pas_de_defilement_horizontal_et_cibles_de_44_px(portail_demo, ecran):
     page = portail_demo.page(ecran.compte)
     debordements, petites_cibles = {}, []

@@ -144,7 +144,8 @@ def test_ecran_assure_sans_nir_et_precisions(
     contenu = texte(client.get(url_ecran(demande)))
     assert "Inconnu du partenaire" in contenu
     assert "Martin" in contenu and "Léa" in contenu
-    assert "Situation carte" in contenu and "perdue" in contenu
+    # The stored choice "perdue" is shown by its French label.
+    assert "<dt>Situation de la carte Vitale</dt><dd>Perdue</dd>" in contenu
 
 
 def test_ouverture_par_l_expert_attribue_passe_en_cours(client_titulaire, demande_a):

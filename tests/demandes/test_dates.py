@@ -25,19 +25,19 @@ URGENTE = {
         "envoyee": datetime(2027, 5, 6, 9, 0, tzinfo=PARIS),
         "alerte": datetime(2027, 5, 7, 11, 30, tzinfo=PARIS),
         "retard": datetime(2027, 5, 7, 12, 45, tzinfo=PARIS),
-        "paris": "07/05/2027 à 12:30",
-        "utc": "07/05/2027 à 10:30",
-        "envoyee_paris": "06/05/2027 à 09:00",
-        "envoyee_utc": "06/05/2027 à 07:00",
+        "paris": "07/05/2027 à 12 h 30",
+        "utc": "07/05/2027 à 10 h 30",
+        "envoyee_paris": "06/05/2027 à 9 h 00",
+        "envoyee_utc": "06/05/2027 à 7 h 00",
     },
     HIVER: {
         "envoyee": datetime(2027, 1, 14, 9, 0, tzinfo=PARIS),
         "alerte": datetime(2027, 1, 14, 12, 0, tzinfo=PARIS),
         "retard": datetime(2027, 1, 14, 13, 15, tzinfo=PARIS),
-        "paris": "14/01/2027 à 13:00",
-        "utc": "14/01/2027 à 12:00",
-        "envoyee_paris": "14/01/2027 à 09:00",
-        "envoyee_utc": "14/01/2027 à 08:00",
+        "paris": "14/01/2027 à 13 h 00",
+        "utc": "14/01/2027 à 12 h 00",
+        "envoyee_paris": "14/01/2027 à 9 h 00",
+        "envoyee_utc": "14/01/2027 à 8 h 00",
     },
 }
 
@@ -61,7 +61,8 @@ def test_alerte_75_pourcent_et_escalade_a_l_heure_de_paris(
     cas = URGENTE[saison]
     with time_machine.travel(cas["envoyee"], tick=False) as voyage:
         demande = creer_demande(agent_a, structure_a, urgence="urgente")
-        assert demande.echeance.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M") == cas["paris"]
+        a_paris = demande.echeance.astimezone(PARIS)
+        assert f"{a_paris:%d/%m/%Y} à {a_paris.hour} h {a_paris:%M}" == cas["paris"]
         mail.outbox.clear()
 
         # The 75 % warning goes to the expert, from the periodic task (no request, no user).
@@ -83,8 +84,8 @@ def test_alerte_75_pourcent_et_escalade_a_l_heure_de_paris(
 
 # Half past midnight in Paris is still the day before in UTC.
 EXPORT = {
-    ETE: (datetime(2027, 5, 7, 0, 30, tzinfo=PARIS), "07/05/2027", "06/05/2027 à 22:30"),
-    HIVER: (datetime(2027, 1, 15, 0, 30, tzinfo=PARIS), "15/01/2027", "14/01/2027 à 23:30"),
+    ETE: (datetime(2027, 5, 7, 0, 30, tzinfo=PARIS), "07/05/2027", "06/05/2027 à 22 h 30"),
+    HIVER: (datetime(2027, 1, 15, 0, 30, tzinfo=PARIS), "15/01/2027", "14/01/2027 à 23 h 30"),
 }
 
 
@@ -104,7 +105,7 @@ def test_exports_du_tableau_de_bord_dates_de_paris(saison, client, superviseur):
     cellules = {ligne[0]: ligne[1] for ligne in classeur["Périmètre"].iter_rows(values_only=True)}
     for contexte in ({ligne[0]: ligne[1:] for ligne in lignes if len(ligne) > 1}, cellules):
         assert contexte["Édité le"] in (jour, [jour])
-        assert contexte["Chiffres calculés le"] in (f"{jour} à 00:30", [f"{jour} à 00:30"])
+        assert contexte["Chiffres calculés le"] in (f"{jour} à 0 h 30", [f"{jour} à 0 h 30"])
     assert heure_utc not in reponse_csv.content.decode("utf-8-sig")
     assert heure_utc not in str(list(cellules.values()))
 

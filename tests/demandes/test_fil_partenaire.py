@@ -238,7 +238,7 @@ def test_liste_avec_nouveau_et_nir_masque(client_a, agent_a, demande_a, titulair
     demander_information(demande_a, titulaire)
     page = texte(client_a.get("/demandes/"))
     assert demande_a.reference in page
-    assert "Nouveau" in page
+    assert "Nouvelle réponse" in page
     assert "1 demande attend votre réponse" in page
     assert NIR not in page
     assert f"{NIR[0]} {NIR[1:3]} ••" in page
@@ -260,9 +260,10 @@ def test_liste_filtres(client_a, agent_a, agent_a2, structure_a, demande_a, titu
     page = texte(client_a.get("/demandes/?statut=cloturee"))
     assert "Aucune demande ne correspond à ces filtres." in page
 
-    # Anything unexpected in the address falls back to every demande.
+    # Anything unexpected in the address is ignored, with a French message.
     page = texte(client_a.get("/demandes/?statut=n-importe&portee=quoi"))
     assert demande_a.reference in page and partagee.reference in page
+    assert "Ce statut n'existe pas : choisissez-en un dans la liste." in page
 
 
 def test_liste_paginee_par_25(client_a, agent_a, structure_a, regle_generale):

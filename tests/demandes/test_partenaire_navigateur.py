@@ -117,7 +117,7 @@ def test_formulaire_puis_reponse_de_l_expert(
     assert demande.statut == Demande.Statut.EN_COURS and demande.repondue_le is not None
     page.get_by_role("link", name="Retour à mes demandes").click()
     ligne = page.get_by_role("row", name=demande.reference)
-    expect(ligne).to_contain_text("Nouveau")
+    expect(ligne).to_contain_text("Nouvelle réponse")
     ligne.get_by_role("link", name=demande.reference).click()
     expect(page.get_by_role("article").last).to_contain_text("Les droits sont rouverts.")
     expect(page.get_by_role("article").last).to_contain_text("CPAM — Claire Titulaire")

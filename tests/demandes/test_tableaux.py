@@ -565,7 +565,7 @@ def test_chiffres_gardes_quelques_minutes_et_dates(client, superviseur, referent
     client_sup = connecter_verifie(client, superviseur)
     client_sup.get(ADMIN, PERIODE)  # computed here, then kept
     page = texte(client_sup.get(ADMIN, PERIODE))
-    assert "Chiffres calculés le 15/04/2026 à 10:00." in page
+    assert "Chiffres calculés le 15/04/2026 à 10 h 00." in page
     assert "Ils sont recalculés au plus toutes les 10 minutes." in page
 
     _ajouter_demandes(jeu, 5)
@@ -584,7 +584,7 @@ def test_chiffres_gardes_quelques_minutes_et_dates(client, superviseur, referent
 
     with time_machine.travel(paris(2026, 4, 15, 10, 11), tick=False):
         page = texte(client_sup.get(ADMIN, PERIODE))
-    assert "Chiffres calculés le 15/04/2026 à 10:11." in page
+    assert "Chiffres calculés le 15/04/2026 à 10 h 11." in page
     assert "Demandes envoyées</dt><dd>15<" in page.replace("\n", "")
 
     # A référent's figures are their structure's, never a superviseur's kept ones.

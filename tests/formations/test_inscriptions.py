@@ -90,7 +90,7 @@ def test_une_annulation_donne_la_place_au_premier_en_attente_et_le_previent(stru
     assert attente_2.etat == Etat.LISTE_ATTENTE
     (courriel,) = _courriels_pour(premier)
     assert courriel.subject == f"Une place s'est libérée : {session.titre}"
-    assert "vous êtes maintenant inscrit(e)" in courriel.body
+    assert "votre inscription est maintenant confirmée" in courriel.body
     assert _courriels_pour(second) == []
     assert [c.subject for c in _courriels_pour(titulaire)] == [
         f"Inscription annulée : {session.titre}"
@@ -313,7 +313,7 @@ def test_le_referent_inscrit_un_agent_de_sa_structure(referent_a, agent_a, struc
     assert inscription.inscrit_par == referent_a
     assert inscription.par_referent
     (courriel,) = _courriels_pour(agent_a)
-    assert "Le référent de votre structure vous a inscrit(e)" in courriel.body
+    assert "Le référent de votre structure a enregistré votre inscription" in courriel.body
     assert referent_a.last_name not in courriel.body
 
 

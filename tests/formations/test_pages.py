@@ -126,7 +126,7 @@ def test_s_inscrire_puis_annuler(client, agent_a, session, django_capture_on_com
     assert client.get(f"{adresse}inscription/").status_code == 302  # GET writes nothing
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{adresse}inscription/", follow=True)
-    assert "Vous êtes inscrit(e) à la session" in texte(response)
+    assert "Votre inscription à la session est confirmée" in texte(response)
     assert "Annuler mon inscription" in texte(response)
     inscription = Inscription.objects.get(agent=agent_a)
     assert inscription.etat == Etat.INSCRIT
@@ -222,7 +222,7 @@ def test_page_du_referent_agents_non_formes(client, referent_a, agent_a, structu
     assert non_formes == {agent_a, jamais, referent_a}
     page = texte(response)
     assert "3 agents sur 4 n'ont suivi aucune formation ces 12 derniers mois." in page
-    assert "jamais formé(e) sur le portail" in page
+    assert "aucune formation suivie sur le portail" in page
 
 
 def test_le_referent_inscrit_un_agent(
@@ -235,7 +235,7 @@ def test_le_referent_inscrit_un_agent(
             {"agent": agent_a.pk, "session": session.pk},
             follow=True,
         )
-    assert f"{agent_a.get_full_name()} est inscrit(e)" in texte(response)
+    assert f"Inscription de {agent_a.get_full_name()} confirmée" in texte(response)
     inscription = Inscription.objects.get(agent=agent_a)
     assert inscription.inscrit_par == referent_a
     # The référent may cancel it from the structure's page.

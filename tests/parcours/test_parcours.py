@@ -314,7 +314,7 @@ def test_agent_s_inscrit_a_une_session_complete_et_passe_en_liste_d_attente(
 
     expect(agent).to_have_url(re.compile(rf"/formations/sessions/{session.pk}/$"))
     expect(agent.get_by_role("heading", level=1)).to_have_text(session.titre)
-    expect(agent.get_by_text("0 restante(s) sur 1")).to_be_visible()
+    expect(agent.get_by_text("0 places restantes sur 1")).to_be_visible()
     agent.get_by_role("button", name="Rejoindre la liste d'attente").click()
 
     expect(agent.get_by_role("status")).to_contain_text(

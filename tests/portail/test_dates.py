@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from wagtail.users.models import UserProfile
 
 from portail import dates
+from portail.dates import HEURE
 from portail.models import EntreeJournal, EvenementSecurite
 from tests.conftest import connecter_verifie, texte
 from tests.portail.test_journal_admin import URL, URL_EXPORT, _entree
@@ -30,8 +31,8 @@ ATTENDU = {
         "date_courte": "06/05/2027",
         "date_en_lettres": "6 mai 2027",
         "date_longue": "jeudi 6 mai 2027",
-        "heure": "10:05",
-        "date_heure_courte": "06/05/2027 à 10:05",
+        "heure": "10 h 05",
+        "date_heure_courte": "06/05/2027 à 10 h 05",
         "date_heure_longue": "jeudi 6 mai 2027 à 10 h 05",
         "horodatage": "06/05/2027 10:05:07",
         "horodatage_fichier": "20270506-1005",
@@ -40,9 +41,9 @@ ATTENDU = {
         "date_courte": "14/01/2027",
         "date_en_lettres": "14 janvier 2027",
         "date_longue": "jeudi 14 janvier 2027",
-        "heure": "09:05",
-        "date_heure_courte": "14/01/2027 à 09:05",
-        "date_heure_longue": "jeudi 14 janvier 2027 à 09 h 05",
+        "heure": "9 h 05",
+        "date_heure_courte": "14/01/2027 à 9 h 05",
+        "date_heure_longue": "jeudi 14 janvier 2027 à 9 h 05",
         "horodatage": "14/01/2027 09:05:07",
         "horodatage_fichier": "20270114-0905",
     },
@@ -69,7 +70,7 @@ def test_dates_seules_et_valeurs_absentes():
     assert dates.jour_de_paris(date(2027, 1, 14)) == date(2027, 1, 14)
     # A naive datetime is already a Paris time: shown as it is.
     naive = datetime(2027, 1, 14, 9, 30)  # noqa: DTZ001 (the case under test)
-    assert dates.date_heure_courte(naive) == "14/01/2027 à 09:30"
+    assert dates.date_heure_courte(naive) == "14/01/2027 à 9 h 30"
     for nom in ATTENDU[ETE]:
         if nom != "horodatage_fichier":
             assert getattr(dates, nom)(None) == ""
@@ -124,12 +125,12 @@ def test_journal_des_acces_a_l_heure_de_paris(saison, client, superviseur, agent
 
 def test_listes_du_back_office_a_l_heure_de_paris():
     """Security events and journal entries as the admin lists them (their `str`)."""
-    minuit_et_demie = datetime(2027, 5, 6, 22, 30, tzinfo=UTC)  # 7 May, 00:30 in Paris
+    minuit_et_demie = datetime(2027, 5, 6, 22, 30, tzinfo=UTC)  # 7 May, 0 h 30 in Paris
     evenement = EvenementSecurite(
         type=EvenementSecurite.Type.REINITIALISATION, date=minuit_et_demie
     )
     entree = EntreeJournal(horodatage=minuit_et_demie, action="connexion", reference="")
-    assert str(evenement).endswith("07/05/2027 à 00:30")
+    assert str(evenement).endswith("07/05/2027 à 0 h 30")
     assert str(entree).startswith("07/05/2027 00:30:00 ")
 
 
@@ -147,7 +148,7 @@ def test_le_back_office_n_offre_que_l_heure_de_paris(client, expert):
     assert UserProfile.get_for_user(expert).get_current_time_zone() == "Europe/Paris"
 
 
-@pytest.mark.parametrize("format_", ["d/m/Y à H:i", "d/m/Y", "H:i", "d/m/Y H:i:s"])
+@pytest.mark.parametrize("format_", [f"d/m/Y à {HEURE}", "d/m/Y", HEURE, "d/m/Y H:i:s"])
 def test_formats_numeriques_identiques_a_date_format(format_):
     """The numeric shapes are written without switching the language: same text as Django's."""
     from django.utils.formats import date_format
@@ -164,5 +165,18 @@ def test_formats_numeriques_identiques_a_date_format(format_):
             attendu = date_format(instant.astimezone(PARIS), format_)
         with translation.override("en"):
             assert _formater(instant, format_) == attendu
-    if "H" not in format_:
+    if "i" not in format_:
         assert _formater(date(2027, 5, 6), format_) == date_format(date(2027, 5, 6), format_)
+
+
+def test_premier_du_mois_et_une_seule_forme_d_heure():
+    premier = datetime(2027, 5, 1, 7, 0, tzinfo=UTC)  # 9 h 00 in Paris
+    assert dates.date_en_lettres(premier) == "1er mai 2027"
+    assert dates.date_longue(date(2027, 5, 1)) == "samedi 1er mai 2027"
+    assert dates.date_heure_longue(premier) == "samedi 1er mai 2027 à 9 h 00"
+    assert dates.date_courte(premier) == "01/05/2027"
+    assert dates.heure(premier) == "9 h 00"
+    assert dates.date_heure_courte(premier) == "01/05/2027 à 9 h 00"
+    # Other days keep their number; the hour has no leading zero, minutes always two digits.
+    assert dates.date_en_lettres(date(2027, 5, 11)) == "11 mai 2027"
+    assert dates.heure(datetime(2027, 5, 11, 10, 5, tzinfo=UTC)) == "12 h 05"

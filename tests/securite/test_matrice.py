@@ -241,6 +241,8 @@ MATRICE = {
     "registre_admin:modifier": vue(
         anonyme=CONNEXION, partenaires=CONNEXION, cpam=302, superviseur=200
     ),
+    # The back-office guide: every CPAM role, nobody else.
+    "guide_back_office": vue(anonyme=CONNEXION, partenaires=CONNEXION, cpam=200, superviseur=200),
     "demandes_admin:boite": vue(
         anonyme=CONNEXION, partenaires=CONNEXION, cpam=200, editeur=302, formateur=302
     ),
