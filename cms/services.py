@@ -296,7 +296,7 @@ def rencontre_inscrire(*, rencontre, agent):
         )
     inscription = InscriptionRencontre.objects.filter(rencontre=rencontre, agent=agent).first()
     if inscription is not None and inscription.etat == Etat.INSCRIT:
-        raise ValidationError(_("Vous êtes déjà inscrit(e) à cette rencontre."), code="deja")
+        raise ValidationError(_("Votre inscription à cette rencontre est déjà enregistrée."), code="deja")
     prises = InscriptionRencontre.objects.filter(rencontre=rencontre, etat=Etat.INSCRIT).count()
     if prises >= rencontre.capacite:
         raise ValidationError(
@@ -317,7 +317,7 @@ def rencontre_inscrire(*, rencontre, agent):
     except IntegrityError as erreur:
         # The same person registering twice at once: the other request won.
         raise ValidationError(
-            _("Vous êtes déjà inscrit(e) à cette rencontre."), code="deja"
+            _("Votre inscription à cette rencontre est déjà enregistrée."), code="deja"
         ) from erreur
     _courriel_rencontre(
         inscription,

@@ -45,7 +45,7 @@ def s_inscrire(request, pk: int):
     else:
         messages.success(
             request,
-            _("Vous êtes inscrit(e) à la rencontre. Une confirmation vous est envoyée par e-mail."),
+            _("Votre inscription à la rencontre est enregistrée. Une confirmation vous est envoyée par e-mail."),
         )
     return redirect(rencontre.url)
 
@@ -59,7 +59,7 @@ def se_desinscrire(request, pk: int):
         rencontre=rencontre, agent=request.user, etat=InscriptionRencontre.Etat.INSCRIT
     ).first()
     if inscription is None:
-        messages.error(request, _("Vous n'êtes pas inscrit(e) à cette rencontre."))
+        messages.error(request, _("Aucune inscription à votre nom pour cette rencontre."))
         return redirect(rencontre.url)
     try:
         services.rencontre_desinscrire(inscription=inscription, auteur=request.user)

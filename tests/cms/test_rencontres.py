@@ -58,9 +58,9 @@ def test_parcours_inscription_complet_refus_desinscription_place_liberee(client,
     page = texte(client.get(rencontre.url))
     assert "2 places restantes" in page
     response = client.post(inscrire, follow=True)
-    assert "Vous êtes inscrit(e) à la rencontre." in _messages(response)
+    assert "Votre inscription à la rencontre est enregistrée." in _messages(response)
     assert "1 place restante" in texte(response)
-    assert "Vous êtes inscrit(e) à cette rencontre." in texte(response)
+    assert "Votre inscription à cette rencontre est enregistrée." in texte(response)
 
     connecter_verifie(client, deuxieme)
     client.post(inscrire)
@@ -83,7 +83,7 @@ def test_parcours_inscription_complet_refus_desinscription_place_liberee(client,
     connecter_verifie(client, troisieme)
     assert "1 place restante" in texte(client.get(rencontre.url))
     response = client.post(inscrire, follow=True)
-    assert "Vous êtes inscrit(e) à la rencontre." in _messages(response)
+    assert "Votre inscription à la rencontre est enregistrée." in _messages(response)
     # The first person may come back while there is a place: the same row, registered again.
     assert InscriptionRencontre.objects.filter(rencontre=rencontre, etat=Etat.INSCRIT).count() == 2
 
@@ -113,7 +113,7 @@ def test_deja_inscrit_refuse(structure_a, agent_a):
     _inscrire(rencontre, agent_a)
     with pytest.raises(ValidationError) as erreur:
         _inscrire(rencontre, agent_a)
-    assert erreur.value.messages == ["Vous êtes déjà inscrit(e) à cette rencontre."]
+    assert erreur.value.messages == ["Votre inscription à cette rencontre est déjà enregistrée."]
 
 
 def test_rencontre_commencee_ni_inscription_ni_desinscription(structure_a, agent_a):
@@ -251,7 +251,7 @@ def test_mauvaises_entrees(client, agent_a):
     response = client.post(
         reverse("cms:rencontre_desinscription", args=[rencontre.pk]), follow=True
     )
-    assert "Vous n'êtes pas inscrit(e) à cette rencontre." in _messages(response)
+    assert "Aucune inscription à votre nom pour cette rencontre." in _messages(response)
     # A draft (unpublished) rencontre is not there.
     rencontre.unpublish()
     assert client.post(reverse("cms:rencontre_inscription", args=[rencontre.pk])).status_code == 404

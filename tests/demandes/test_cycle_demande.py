@@ -485,7 +485,7 @@ def test_pause_et_reprise_sur_le_calendrier_alsace_moselle(
         assert demande.relance_partenaire_a == datetime(2026, 4, 13, 10, 30, tzinfo=PARIS)
         # Good Friday: the pause does not matter, the clock shows the 3 h left.
         voyage.move_to(datetime(2026, 4, 3, 11, 0, tzinfo=PARIS))
-        assert "3 h ouvrées restantes" in horloge(demande).detail
+        assert "il restera 3 h ouvrées à la reprise" in horloge(demande).detail
         services.message_partenaire_envoyer(demande=demande, auteur=agent_a, corps="Jointe.")
     demande = Demande.objects.select_related("equipe").get(pk=demande.pk)
     # Resumed on Good Friday, a holiday there: the 3 h are counted from Tuesday 8:30.
