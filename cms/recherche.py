@@ -30,8 +30,9 @@ from .models import (
     FormulairesPage,
     RencontrePage,
     ThematiquePage,
+    vise,
 )
-from .selectors import CibleFlashInfo, flash_info_visible, hors_restrictions
+from .selectors import hors_restrictions
 
 LONGUEUR_MAX_REQUETE = 100
 RESULTATS_PAR_PAGE = 10
@@ -100,9 +101,9 @@ class Recherche:
         sources = [
             _Source("fiches", _("Fiches pratiques"), self._pages(FichePratiquePage), self._fiches),
             _Source("formulaires", _("Formulaires"), self._formulaires(), self._formulaires_en),
-            _Source("flash-infos", _("Flash infos"), self._flash_infos(), self._flashs_en),
+            _Source("flash-infos", _("Flash infos"), self._visees(FlashInfoPage), self._flashs_en),
             _Source(
-                "agenda", _("Agenda et rencontres"), self._pages(RencontrePage), self._rencontres
+                "agenda", _("Agenda et rencontres"), self._visees(RencontrePage), self._rencontres
             ),
         ]
         remplacees_qs = self._formulaires(remplacees=True)
@@ -129,29 +130,27 @@ class Recherche:
             pages = pages.defer_streamfields()
         return self._hors_restrictions(pages)
 
-    def _flash_infos(self):
-        """Live flash infos, and for a partner only those aimed at one of their structures (as
-        the news page and the flash info itself, which answers 404 to the others)."""
-        flashs = self._pages(FlashInfoPage)
+    def _visees(self, modele):
+        """Live flash infos or rencontres, and for a partner only those aimed at one of their
+        structures (as the news page, the agenda and the pages themselves, which answer 404 to
+        the others): one audience rule, `cms.models.vise`."""
+        pages = self._pages(modele)
         acces = acces_requete(self.request, Service.CONTENUS)
         if not acces.personnel_cpam:
             # Targeting lives in two JSON lists, read once in Python (a single query on two
-            # small columns, as plain values: no page objects for hundreds of flash infos);
-            # the search then leaves out the flash infos aimed elsewhere.
-            cibles = FlashInfoPage.objects.live().values_list(
-                "pk", "types_partenaires", "departements"
-            )
+            # small columns, as plain values: no page objects for hundreds of pages); the
+            # search then leaves out the pages aimed elsewhere.
+            cibles = modele.objects.live().values_list("pk", "types_partenaires", "departements")
             non_visees = [
                 pk
                 for pk, types, departements in cibles
                 if not (
-                    acces.autorise
-                    and flash_info_visible(CibleFlashInfo(types, departements), acces)
+                    acces.autorise and any(vise(types, departements, p) for p in acces.partenaires)
                 )
             ]
             if non_visees:
-                flashs = flashs.exclude(pk__in=non_visees)
-        return flashs
+                pages = pages.exclude(pk__in=non_visees)
+        return pages
 
     def _formulaires(self, *, remplacees: bool = False):
         formulaires = Formulaire.objects.select_related("document", "theme").filter(

@@ -296,7 +296,9 @@ def rencontre_inscrire(*, rencontre, agent):
         )
     inscription = InscriptionRencontre.objects.filter(rencontre=rencontre, agent=agent).first()
     if inscription is not None and inscription.etat == Etat.INSCRIT:
-        raise ValidationError(_("Votre inscription à cette rencontre est déjà enregistrée."), code="deja")
+        raise ValidationError(
+            _("Votre inscription à cette rencontre est déjà enregistrée."), code="deja"
+        )
     prises = InscriptionRencontre.objects.filter(rencontre=rencontre, etat=Etat.INSCRIT).count()
     if prises >= rencontre.capacite:
         raise ValidationError(

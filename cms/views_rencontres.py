@@ -45,7 +45,10 @@ def s_inscrire(request, pk: int):
     else:
         messages.success(
             request,
-            _("Votre inscription à la rencontre est enregistrée. Une confirmation vous est envoyée par e-mail."),
+            _(
+                "Votre inscription à la rencontre est enregistrée. "
+                "Une confirmation vous est envoyée par e-mail."
+            ),
         )
     return redirect(rencontre.url)
 

@@ -636,3 +636,35 @@ def test_boite_de_recherche_pleine_largeur_a_l_accueil_et_dans_l_entete(
     assert 'class="recherche recherche--compacte"' in rendu
     assert 'id="recherche-entete"' in rendu
     assert f'action="{page_recherche.url}"' in rendu
+
+
+def test_une_rencontre_visant_d_autres_structures_n_apparait_pas(
+    client, agent_a, expert, accueil, page_recherche
+):
+    """The same audience rule as the agenda and the rencontre page (which answer 404): its
+    title, place and audience never show in another structure's results."""
+    agenda = accueil.add_child(instance=AgendaPage(title="Agenda", slug="agenda"))
+
+    def rencontre(titre, slug, **cible):
+        return agenda.add_child(
+            instance=RencontrePage(
+                title=titre,
+                slug=slug,
+                debut=timezone.now() + datetime.timedelta(days=10),
+                lieu="Tours",
+                public="Partenaires",
+                description="<p>Échanges sur le tiers payant.</p>",
+                **cible,
+            )
+        )
+
+    pour_tous = rencontre("Tiers payant : réunion générale", "tous")
+    ailleurs = rencontre("Tiers payant : réunion du Loir-et-Cher", "r41", departements=["41"])
+
+    connecter_verifie(client, agent_a)  # France Services, département 37
+    contenu = texte(chercher(client, page_recherche, "tiers payant"))
+    assert pour_tous.title in contenu
+    assert ailleurs.title not in contenu
+
+    connecter_verifie(client, expert)
+    assert ailleurs.title in texte(chercher(client, page_recherche, "tiers payant"))

@@ -62,7 +62,9 @@ def test_agent_s_inscrit_a_une_rencontre_puis_telecharge_son_attestation(
     expect(page.get_by_role("heading", level=1)).to_have_text(rencontre.title)
     expect(page.get_by_text("Le lien est communiqué aux personnes inscrites.")).to_be_visible()
     page.get_by_role("button", name="M'inscrire").click()
-    expect(page.get_by_role("status")).to_contain_text("Votre inscription à la rencontre est enregistrée.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Votre inscription à la rencontre est enregistrée."
+    )
     expect(page.locator("#places-rencontre")).to_have_text("1 place restante")
     expect(page.get_by_role("link", name="Rejoindre le webinaire")).to_be_visible()
     capturer_largeurs(page, "rencontre-inscrit")
