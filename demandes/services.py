@@ -482,8 +482,10 @@ def demande_attribuer(
     a return): the holder and since when, the routing decision, a line in the partner's thread
     and a notice to the new holder. The demande is locked by the caller (inside its
     transaction); `remise_pour` marks a hand-over during an absence, anything else clears it.
-    The partner is told too: the line in the thread, a notice and an e-mail."""
+    The partner reads it in the thread; when one named expert hands over to another, they also
+    get a notice and an e-mail."""
     instant = instant or timezone.now()
+    ancien_expert_id = demande.expert_id
     demande.expert = expert
     demande.equipe = equipe
     demande.attribuee_le = instant
@@ -511,7 +513,11 @@ def demande_attribuer(
         corps=annonce,
         cree_le=instant,
     )
-    notifications.suivi_change(demande, annonce=annonce)
+    if ancien_expert_id is not None and expert is not None and expert.pk != ancien_expert_id:
+        # A named expert hands over to another: the partner is told by notice and e-mail
+        # (taking a queued demande, or sending it back to a team's queue, says it in the
+        # thread only).
+        notifications.suivi_change(demande, annonce=annonce)
     if expert is None or auteur is None or expert.utilisateur_id != auteur.pk:
         notifications.reattribuee(demande)  # not to the expert who took it themself
     journal.noter_ecriture(demande.reference)

@@ -14,7 +14,7 @@ from portail.dates import jour_de_paris
 from portail.formulaires import texte_sur
 
 from .. import selectors
-from ..documents import attestation_pdf, feuille_emargement_pdf
+from ..documents import attestation_pdf, feuille_emargement_pdf, nom_fichier_attestation
 from ..models import Inscription
 from .sessions import POLITIQUE_INSCRIPTIONS, SessionMixin
 
@@ -78,10 +78,9 @@ class AttestationView(PermissionCheckedMixin, View):
         inscription = selectors.inscription_presente(kwargs["pk"])
         if inscription is None:
             raise Http404
-        nom = slugify(f"{inscription.agent.last_name}-{inscription.agent.first_name}")[:40]
         reponse = HttpResponse(attestation_pdf(inscription), content_type="application/pdf")
+        # The same name as the person's own download: no one's name in it.
         reponse["Content-Disposition"] = (
-            f'attachment; filename="attestation-{nom}-'
-            f'{jour_de_paris(inscription.session.debut):%Y%m%d}.pdf"'
+            f'attachment; filename="{nom_fichier_attestation(inscription)}"'
         )
         return reponse

@@ -360,6 +360,20 @@ def test_changement_de_titulaire_avise_le_partenaire_sans_nommer_par_courriel(
     assert "Suppléant" not in courriel.corps and "Titulaire" not in courriel.corps
 
 
+def test_file_d_equipe_puis_premier_expert_sans_courriel_au_partenaire(
+    demande_a, agent_a, titulaire, suppleant, superviseur
+):
+    """Back to the team's queue, then taken by an expert: said in the thread, no e-mail (only
+    a change from one named expert to another is worth one)."""
+    services.demande_reattribuer(
+        demande=demande_a, auteur=superviseur, motif="File", equipe=titulaire.equipe
+    )
+    Courriel.objects.all().delete()
+    services.demande_prendre(demande=recharger(demande_a), utilisateur=suppleant.utilisateur)
+    assert not Courriel.objects.filter(destinataire=agent_a.email).exists()
+    assert "Votre demande est désormais suivie par Paul Suppléant." in annonces(demande_a)
+
+
 def test_remise_pour_absence_avise_le_partenaire(trois_demandes, agent_a, titulaire, suppleant):
     absence_declaree(titulaire, suppleant=suppleant)
     textes = set(Avis.objects.filter(destinataire=agent_a).values_list("texte", flat=True))

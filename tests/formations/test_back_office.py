@@ -335,6 +335,9 @@ def test_attestation_pour_une_personne_presente_seulement(client_formateur, stru
     assert response.content.startswith(b"%PDF-")
     page = pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert f"{agent_a.first_name} {agent_a.last_name}" in page
+    # No one's name in the file name: the same as the person's own download.
+    assert f'filename="attestation-{presente.pk}-' in response["Content-Disposition"]
+    assert agent_a.last_name.lower() not in response["Content-Disposition"].lower()
     assert (
         client_formateur.get(url("formations_sessions:attestation", absent.pk)).status_code == 404
     )
