@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portail.dates import PARIS
 
@@ -149,11 +150,14 @@ def ajouter_minutes_ouvrees(
 
 
 def jours_ouvres(minutes: int) -> str:
-    """A delay in business minutes as people say it: "4 h ouvrées", "2 jours ouvrés"."""
+    """A delay in business minutes as people say it: "4 h ouvrées", "1 h ouvrée", "2 jours
+    ouvrés", "30 min ouvrées" (the one wording of every delay shown)."""
     if minutes % MINUTES_PAR_JOUR == 0 and minutes >= MINUTES_PAR_JOUR:
         jours = minutes // MINUTES_PAR_JOUR
-        return f"{jours} jour ouvré" if jours == 1 else f"{jours} jours ouvrés"
+        return ngettext("%(n)s jour ouvré", "%(n)s jours ouvrés", jours) % {"n": jours}
+    if minutes < 60:
+        return ngettext("%(n)s min ouvrée", "%(n)s min ouvrées", minutes) % {"n": minutes}
     heures, reste = divmod(minutes, 60)
-    if reste:
-        return f"{heures} h {reste:02d} ouvrées"
-    return f"{heures} h ouvrées"
+    duree = f"{heures} h {reste:02d}" if reste else f"{heures} h"
+    # "1 h ouvrée", but "1 h 30 ouvrées": plural beyond one hour.
+    return ngettext("%(d)s ouvrée", "%(d)s ouvrées", 2 if minutes > 60 else 1) % {"d": duree}

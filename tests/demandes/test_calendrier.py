@@ -190,7 +190,15 @@ def test_fuseau_utc_accepte():
 
 @pytest.mark.parametrize(
     "minutes, libelle",
-    [(240, "4 h ouvrées"), (540, "1 jour ouvré"), (1080, "2 jours ouvrés"), (90, "1 h 30 ouvrées")],
+    [
+        (240, "4 h ouvrées"),
+        (540, "1 jour ouvré"),
+        (1080, "2 jours ouvrés"),
+        (90, "1 h 30 ouvrées"),
+        (60, "1 h ouvrée"),
+        (30, "30 min ouvrées"),
+        (1, "1 min ouvrée"),
+    ],
 )
 def test_delais_lisibles(minutes, libelle):
     assert jours_ouvres(minutes) == libelle
