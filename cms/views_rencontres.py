@@ -55,22 +55,35 @@ def s_inscrire(request, pk: int):
 
 @contenus_requis
 def se_desinscrire(request, pk: int):
-    rencontre = _rencontre_visible(request, pk)
-    if request.method != "POST":
-        return redirect(rencontre.url)
-    inscription = InscriptionRencontre.objects.filter(
-        rencontre=rencontre, agent=request.user, etat=InscriptionRencontre.Etat.INSCRIT
-    ).first()
+    """A person may always free their own place, even when the editors have since aimed the
+    rencontre at other structures (its page is then 404 for them: back to the agenda)."""
+    inscription = (
+        InscriptionRencontre.objects.filter(
+            rencontre__pk=pk,
+            rencontre__live=True,
+            agent=request.user,
+            etat=InscriptionRencontre.Etat.INSCRIT,
+        )
+        .select_related("rencontre")
+        .first()
+    )
     if inscription is None:
-        messages.error(request, _("Aucune inscription à votre nom pour cette rencontre."))
+        rencontre = _rencontre_visible(request, pk)
+        if request.method == "POST":
+            messages.error(request, _("Aucune inscription à votre nom pour cette rencontre."))
         return redirect(rencontre.url)
+    rencontre = inscription.rencontre
+    visible = selectors.rencontre_visible(rencontre, request.acces)
+    retour = rencontre.url if visible else rencontre.get_parent().url
+    if request.method != "POST":
+        return redirect(retour)
     try:
         services.rencontre_desinscrire(inscription=inscription, auteur=request.user)
     except ValidationError as erreur:
         messages.error(request, _message_erreur(erreur))
     else:
         messages.success(request, _("Votre inscription est annulée : la place est libérée."))
-    return redirect(rencontre.url)
+    return redirect(retour)
 
 
 @contenus_requis

@@ -448,3 +448,27 @@ def test_inscriptions_paralleles_jamais_au_dela_de_la_capacite(structure_a):
     assert InscriptionRencontre.objects.filter(rencontre=rencontre, etat=Etat.INSCRIT).count() == 3
     assert len(erreurs) == 9
     assert all(isinstance(e, ValidationError) and e.code == "complete" for e in erreurs), erreurs
+
+
+def test_se_desinscrire_apres_un_changement_de_public(client, structure_a, agent_a):
+    """The editors aim the rencontre elsewhere after a registration: the page becomes 404 for
+    that person, who can still free their place (and lands on the agenda)."""
+    rencontre = creer_rencontre(capacite=5)
+    _inscrire(rencontre, agent_a)
+    rencontre.departements = ["41"]
+    rencontre.save_revision().publish()
+    connecter_verifie(client, agent_a)
+    assert client.get(rencontre.url).status_code == 404
+
+    response = client.post(reverse("cms:rencontre_desinscription", args=[rencontre.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == rencontre.get_parent().url
+    assert not InscriptionRencontre.objects.filter(
+        rencontre=rencontre, agent=agent_a, etat=InscriptionRencontre.Etat.INSCRIT
+    ).exists()
+    # Someone never registered still gets the 404 of a rencontre aimed elsewhere.
+    autre = agents_de(structure_a, 1)[0]
+    connecter_verifie(client, autre)
+    reponse = client.post(reverse("cms:rencontre_desinscription", args=[rencontre.pk]))
+    assert reponse.status_code == 404
