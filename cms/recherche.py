@@ -68,6 +68,15 @@ class Groupe:
     resultats: list[Resultat] = field(default_factory=list)
 
 
+def ressemble_a_un_nir(texte: str) -> bool:
+    """A social security number typed in the search box (13 or 15 digits, spaces and dots
+    allowed): it is not searched and not shown again."""
+    return any(
+        len(re.sub(r"\D", "", morceau)) in (13, 15)
+        for morceau in re.findall(r"\d[\d .]{11,}\d", texte)
+    )
+
+
 def nettoyer_requete(texte: str) -> str:
     """The query as both backends can take it: 100 characters at most, words only.
 

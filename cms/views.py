@@ -11,6 +11,7 @@ from .recherche import (
     RESULTATS_PAR_PAGE,
     Recherche,
     nettoyer_requete,
+    ressemble_a_un_nir,
 )
 
 
@@ -31,6 +32,16 @@ def recherche(request, page):
     `page`. `remplacees=1` adds the superseded versions of forms, in a last group.
     """
     saisie = request.GET.get("q", "").strip()[:LONGUEUR_MAX_REQUETE]
+    if ressemble_a_un_nir(saisie):
+        # Never searched nor written back: the box is for sheets and forms, not for people.
+        contexte = {
+            "page": page,
+            "q": "",
+            "longueur_max": LONGUEUR_MAX_REQUETE,
+            "recherche": None,
+            "nir_refuse": True,
+        }
+        return render(request, "cms/recherche_page.html", contexte)
     requete = nettoyer_requete(saisie)
     remplacees = request.GET.get("remplacees") == "1"
     contexte = {

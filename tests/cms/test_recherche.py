@@ -668,3 +668,17 @@ def test_une_rencontre_visant_d_autres_structures_n_apparait_pas(
 
     connecter_verifie(client, expert)
     assert ailleurs.title in texte(chercher(client, page_recherche, "tiers payant"))
+
+
+@pytest.mark.parametrize("q", ["1 85 07 37 261 042", "185073726104222", "dossier 1850737261042"])
+def test_un_numero_de_securite_sociale_n_est_ni_cherche_ni_reaffiche(
+    client, agent_a, contenus, page_recherche, q
+):
+    connecter_verifie(client, agent_a)
+    response = chercher(client, page_recherche, q)
+    assert response.status_code == 200
+    contenu = texte(response)
+    assert "ressemble à un numéro de sécurité sociale" in contenu
+    assert q not in contenu and "1850737261042" not in contenu.replace(" ", "")
+    # A Cerfa reference is still searched.
+    assert "ressemble" not in texte(chercher(client, page_recherche, "Cerfa 12504*07"))
