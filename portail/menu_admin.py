@@ -113,6 +113,7 @@ def installer() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
     from django.db.models.signals import m2m_changed, post_delete, post_save
+    from guardian.models import GroupObjectPermission, UserObjectPermission
     from wagtail.admin.templatetags import wagtailadmin_tags
     from wagtail.models import GroupCollectionPermission, GroupPagePermission
     from wagtail.signals import post_page_move
@@ -129,7 +130,17 @@ def installer() -> None:
 
     Utilisateur = get_user_model()
     uid = "portail.menu_admin"
-    for modele in (Group, Permission, GroupPagePermission, GroupCollectionPermission, UserProfile):
+    modeles = (
+        Group,
+        Permission,
+        GroupPagePermission,
+        GroupCollectionPermission,
+        UserProfile,
+        # Object permissions (django-guardian) may open or close a menu entry too.
+        UserObjectPermission,
+        GroupObjectPermission,
+    )
+    for modele in modeles:
         post_save.connect(changer_version, sender=modele, dispatch_uid=f"{uid}.s.{modele}")
         post_delete.connect(changer_version, sender=modele, dispatch_uid=f"{uid}.d.{modele}")
     # A page moved or deleted can change where a person's page explorer starts.

@@ -395,3 +395,21 @@ def test_nombre_de_requetes_constant(
     if qui == "superviseur" and onglet == "miennes":
         lignes = 0  # a superviseur who is not an expert has no demande of his own
     assert len(references(client.get(adresse))) == lignes
+
+
+def test_menu_garde_suit_les_droits_par_objet(titulaire):
+    """An object permission (django-guardian) granted or withdrawn rebuilds every kept menu."""
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    from portail.models import VersionMenuAdmin
+
+    def version():
+        ligne = VersionMenuAdmin.objects.filter(pk=1).first()
+        return ligne.valeur if ligne else 0
+
+    avant = version()
+    assign_perm("demandes.view_equipe", titulaire.utilisateur, titulaire.equipe)
+    assert version() > avant
+    avant = version()
+    remove_perm("demandes.view_equipe", titulaire.utilisateur, titulaire.equipe)
+    assert version() > avant
