@@ -40,8 +40,8 @@ class SelectLeger(forms.Select):
             choisie = valeur in choisies and (not selection_faite or self.allow_multiple_selected)
             selection_faite |= choisie
             return (
-                f'<option value="{_echapper(valeur)}"{" selected" if choisie else ""}>'
-                f"{_echapper(libelle)}</option>"
+                f'<option value="{echapper_html(valeur)}"{" selected" if choisie else ""}>'
+                f"{echapper_html(libelle)}</option>"
             )
 
         parties = []
@@ -49,7 +49,7 @@ class SelectLeger(forms.Select):
             if isinstance(libelle, (list, tuple)):
                 contenu = "".join(option(v, lib) for v, lib in libelle)
                 if valeur:
-                    contenu = f'<optgroup label="{_echapper(valeur)}">{contenu}</optgroup>'
+                    contenu = f'<optgroup label="{echapper_html(valeur)}">{contenu}</optgroup>'
                 parties.append(contenu)
             else:
                 parties.append(option(valeur, libelle))
@@ -64,8 +64,9 @@ class SelectLeger(forms.Select):
         )
 
 
-def _echapper(texte) -> str:
-    """`conditional_escape` without its lazy-string wrapper (same output)."""
+def echapper_html(texte) -> str:
+    """`conditional_escape` without its lazy-string wrapper (same output): the one escaping of
+    the HTML written in Python (select options, the inbox rows, the demande thread)."""
     if hasattr(texte, "__html__"):
         return texte.__html__()
     return html.escape(str(texte))

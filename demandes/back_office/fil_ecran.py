@@ -7,8 +7,6 @@ one the template wrote, every value from the database escaped (the messages them
 written as `{% blocktranslate %}` wrote them: their values escaped, the text as translated).
 """
 
-from html import escape
-
 from django.template.defaultfilters import date as filtre_date
 from django.template.defaultfilters import filesizeformat
 from django.utils.safestring import SafeString, mark_safe
@@ -16,12 +14,9 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from portail.dates import date_heure_courte
+from portail.formulaires import echapper_html as _e
 
 from ..models import Message
-
-
-def _e(valeur) -> str:
-    return escape(str(valeur), quote=True)
 
 
 def _nom(utilisateur) -> str:

@@ -7,20 +7,16 @@ markup is the one the template wrote (the tests of the inbox and its accessibili
 it); every value from the database goes through `escape`.
 """
 
-from html import escape
-
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from portail.formulaires import echapper_html as _e
+
 from ..models import Demande
 
 _REF = "__reference__"
-
-
-def _e(valeur) -> str:
-    return escape(str(valeur), quote=True)
 
 
 class LignesBoite:
