@@ -458,6 +458,30 @@ def demande_reattribuer(
     return demande
 
 
+def _changer_de_calendrier(demande: Demande, ancien: str, nouveau: str, instant) -> list[str]:
+    """A demande moving to a team of another territory keeps the business time it had left,
+    counted from then on with the new territory's holidays and hours (an overdue deadline
+    stays where it was). From the start of the pause when the clock is paused. Returns the
+    fields changed."""
+    if ancien == nouveau:
+        return []
+    depuis = demande.en_attente_depuis or instant
+    champs = []
+    for champ, origine in (
+        ("echeance", depuis),
+        ("seuil_alerte", depuis),
+        ("relance_partenaire_a", instant),
+    ):
+        moment = getattr(demande, champ)
+        if moment is None or (champ != "relance_partenaire_a" and demande.repondue_le):
+            continue
+        reste = minutes_ouvrees_entre(origine, moment, territoire=ancien)
+        if reste > 0:
+            setattr(demande, champ, ajouter_minutes_ouvrees(origine, reste, territoire=nouveau))
+            champs.append(champ)
+    return champs
+
+
 def annonce_suivi(demande: Demande) -> str:
     """What the partner reads in the thread when someone else takes their demande."""
     if demande.expert_id:
@@ -486,9 +510,11 @@ def demande_attribuer(
     get a notice and an e-mail."""
     instant = instant or timezone.now()
     ancien_expert_id = demande.expert_id
+    ancien_territoire = demande.equipe.territoire
     demande.expert = expert
     demande.equipe = equipe
     demande.attribuee_le = instant
+    delais = _changer_de_calendrier(demande, ancien_territoire, equipe.territoire, instant)
     demande.remise_pour = remise_pour
     demande.nouveau_pour_cpam = True
     demande.nouveau_pour_partenaire = True
@@ -500,6 +526,7 @@ def demande_attribuer(
             "remise_pour",
             "nouveau_pour_cpam",
             "nouveau_pour_partenaire",
+            *delais,
         ]
     )
     DecisionRoutage.objects.create(

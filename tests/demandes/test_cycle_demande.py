@@ -464,6 +464,34 @@ def test_echeance_comptee_sur_le_calendrier_de_l_equipe(
     assert demande.seuil_alerte == datetime(*alerte, tzinfo=PARIS)
 
 
+def test_changer_d_equipe_recompte_le_delai_restant_sur_le_nouveau_calendrier(
+    equipe, autre_equipe, titulaire, superviseur, agent_a, structure_a, regle_generale
+):
+    """Sent on Maundy Thursday to a team of metropolitan France (deadline Tuesday 7, 16:30),
+    moved at once to an Alsace-Moselle team: the 2 business days left skip Good Friday there,
+    as if sent to that team (Wednesday 8, 16:30). An answer already given changes nothing."""
+    from demandes.models import Equipe
+
+    Equipe.objects.filter(pk=autre_equipe.pk).update(territoire="alsace_moselle")
+    autre_equipe.refresh_from_db()
+    with time_machine.travel(JEUDI_SAINT, tick=False):
+        demande = creer_demande(agent_a, structure_a)
+        assert demande.echeance == datetime(2026, 4, 7, 16, 30, tzinfo=PARIS)
+        services.demande_reattribuer(
+            demande=demande, auteur=superviseur, motif="Territoire", equipe=autre_equipe
+        )
+    demande.refresh_from_db()
+    assert demande.echeance == datetime(2026, 4, 8, 16, 30, tzinfo=PARIS)
+    assert demande.seuil_alerte == datetime(2026, 4, 8, 12, 0, tzinfo=PARIS)
+    # Back to the first team: the same business time, metropolitan calendar again.
+    with time_machine.travel(JEUDI_SAINT, tick=False):
+        services.demande_reattribuer(
+            demande=demande, auteur=superviseur, motif="Retour", equipe=equipe
+        )
+    demande.refresh_from_db()
+    assert demande.echeance == datetime(2026, 4, 7, 16, 30, tzinfo=PARIS)
+
+
 def test_pause_et_reprise_sur_le_calendrier_alsace_moselle(
     equipe, titulaire, agent_a, structure_a, regle_generale
 ):
