@@ -129,7 +129,9 @@ def test_superviseur_choisit_document_et_theme_dans_un_formulaire(
     _choisir_une_date(cpam, cpam.locator("#id_date_version"), "10")
     capturer(cpam, "csp-formulaire-choisisseurs")
     cpam.get_by_role("button", name="Enregistrer").click()
-    expect(cpam.get_by_text(re.compile("Demande de carte Vitale.*création enregistrée"))).to_be_visible()
+    expect(
+        cpam.get_by_text(re.compile("Demande de carte Vitale.*création enregistrée"))
+    ).to_be_visible()
     formulaire = Formulaire.objects.get(titre="Demande de carte Vitale")
     assert (formulaire.document, formulaire.theme) == (document, theme)
     assert formulaire.date_version.day == 10
