@@ -7,13 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from demandes.models import Categorie
 from demandes.selectors import categories_proposees
 
 
 def categories_demande() -> list[tuple[str, str]]:
     """The demande categories a sheet's button may open, as the superviseurs keep them in the
-    back-office (by identifier, which never changes once created)."""
-    return list(categories_proposees().values_list("slug", "libelle"))
+    back-office (by identifier, which never changes once created). Retired ones stay listed,
+    marked, so that a sheet naming one can still be saved (its button then opens the form
+    without a category)."""
+    return [
+        (slug, libelle if active else _("%(libelle)s (retirée)") % {"libelle": libelle})
+        for slug, libelle, active in Categorie.objects.order_by("-active", "libelle").values_list(
+            "slug", "libelle", "active"
+        )
+    ]
 
 
 TEXTE_RICHE = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]

@@ -455,7 +455,9 @@ def test_bouton_faire_une_demande_suit_les_categories_en_base(client, agent_a, f
     assert choix["retraite"] == "Retraite"
     nouvelle.active = False
     nouvelle.save()
-    assert "retraite" not in dict(BoutonDemandeBlock().child_blocks["categorie"].field.choices)
+    # Still listed, marked: a sheet naming it can be saved again.
+    choix = dict(BoutonDemandeBlock().child_blocks["categorie"].field.choices)
+    assert choix["retraite"] == "Retraite (retirée)"
 
     connecter_verifie(client, agent_a)
     Categorie.objects.filter(slug="css").update(libelle="CSS (renommée)")
