@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from conventions.acces import acces_partenaire_requis
 from conventions.models import Service
 from formations.calendrier import calendrier_evenements, evenement
+from portail.formulaires import message_d_erreur
 
 from . import selectors, services
 from .models import InscriptionRencontre, RencontrePage
@@ -29,10 +30,6 @@ def _rencontre_visible(request, pk: int) -> RencontrePage:
     return rencontre
 
 
-def _message_erreur(erreur: ValidationError) -> str:
-    return " ".join(str(message) for message in erreur.messages)
-
-
 @contenus_requis
 def s_inscrire(request, pk: int):
     rencontre = _rencontre_visible(request, pk)
@@ -41,7 +38,7 @@ def s_inscrire(request, pk: int):
     try:
         services.rencontre_inscrire(rencontre=rencontre, agent=request.user)
     except ValidationError as erreur:
-        messages.error(request, _message_erreur(erreur))
+        messages.error(request, message_d_erreur(erreur))
     else:
         messages.success(
             request,
@@ -80,7 +77,7 @@ def se_desinscrire(request, pk: int):
     try:
         services.rencontre_desinscrire(inscription=inscription, auteur=request.user)
     except ValidationError as erreur:
-        messages.error(request, _message_erreur(erreur))
+        messages.error(request, message_d_erreur(erreur))
     else:
         messages.success(request, _("Votre inscription est annulée : la place est libérée."))
     return redirect(retour)

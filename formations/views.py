@@ -19,6 +19,7 @@ from conventions.acces import acces_partenaire_requis
 from conventions.models import Service
 from conventions.selectors import acces_portail
 from conventions.services import empreinte_jeton
+from portail.formulaires import message_d_erreur
 from portail.liens import adresse_absolue
 from portail.middleware import vue_publique
 
@@ -31,10 +32,6 @@ from .models import Inscription
 SESSIONS_PAR_PAGE = 20
 STRUCTURES_PAR_PAGE = 50
 formations_requises = acces_partenaire_requis(Service.FORMATIONS)
-
-
-def _message_erreur(erreur: ValidationError) -> str:
-    return " ".join(str(message) for message in erreur.messages)
 
 
 def _session_visible(request, pk: int):
@@ -107,7 +104,7 @@ def s_inscrire(request, pk: int):
             session=session, agent=request.user, auteur=request.user
         )
     except ValidationError as erreur:
-        messages.error(request, _message_erreur(erreur))
+        messages.error(request, message_d_erreur(erreur))
     else:
         if inscription.etat == Inscription.Etat.INSCRIT:
             messages.success(
@@ -169,7 +166,7 @@ def annuler(request, pk: int):
     try:
         services.inscription_annuler(inscription=inscription, auteur=request.user)
     except ValidationError as erreur:
-        messages.error(request, _message_erreur(erreur))
+        messages.error(request, message_d_erreur(erreur))
     else:
         messages.success(request, _("L'inscription est annulée."))
     return retour

@@ -64,6 +64,11 @@ class SelectLeger(forms.Select):
         )
 
 
+def message_d_erreur(erreur: ValidationError) -> str:
+    """A service's refusal as one sentence for `messages.error` (its messages joined)."""
+    return " ".join(str(message) for message in erreur.messages)
+
+
 def echapper_html(texte) -> str:
     """`conditional_escape` without its lazy-string wrapper (same output): the one escaping of
     the HTML written in Python (select options, the inbox rows, the demande thread)."""

@@ -12,6 +12,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from portail.formulaires import message_d_erreur
+
 from .. import selectors, services
 from ..acces import acces_partenaire_requis
 from ..forms import ChangementRoleForm, InvitationForm
@@ -34,10 +36,6 @@ def _retour(request, partenaire):
     if selectors.partenaires_geres(request.user).filter(pk=partenaire.pk).exists():
         return redirect("conventions:structure", pk=partenaire.pk)
     return redirect("portail:accueil")
-
-
-def _message_erreur(erreur: ValidationError) -> str:
-    return " ".join(str(m) for m in erreur.messages)
 
 
 def _page_structure(request, partenaire, form_invitation=None, status: int = 200):
@@ -112,7 +110,7 @@ def desactiver(request, pk: int, adhesion_pk: int):
     try:
         services.adhesion_desactiver(adhesion=adhesion, auteur=request.user)
     except ValidationError as erreur:
-        messages.error(request, _message_erreur(erreur))
+        messages.error(request, message_d_erreur(erreur))
         return redirect("conventions:structure", pk=partenaire.pk)
     messages.success(
         request,
@@ -139,7 +137,7 @@ def changer_role(request, pk: int, adhesion_pk: int):
     try:
         adhesion = services.adhesion_changer_role(adhesion=adhesion, role=role, auteur=request.user)
     except ValidationError as erreur:
-        messages.error(request, _message_erreur(erreur))
+        messages.error(request, message_d_erreur(erreur))
         return redirect("conventions:structure", pk=partenaire.pk)
     nom = adhesion.utilisateur.get_full_name() or adhesion.utilisateur.email
     messages.success(
