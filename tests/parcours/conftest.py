@@ -66,9 +66,11 @@ def capturer(page, nom: str) -> None:
 
 
 def capturer_largeurs(page, nom: str) -> None:
-    """The page at each of `LARGEURS`, then back to 1366 px. The Wagtail admin scrolls inside
-    its own container, so the window is first grown to the content's height."""
-    for largeur in LARGEURS:
+    """The page at each of `LARGEURS`, widest first (the Wagtail admin keeps the sidebar state
+    of a narrow screen: an office screen taken after a phone one shows the sidebar over the
+    content), then back to 1366 px. The Wagtail admin scrolls inside its own container, so the
+    window is first grown to the content's height."""
+    for largeur in sorted(LARGEURS, reverse=True):
         page.set_viewport_size({"width": largeur, "height": 900})
         hauteur = page.evaluate(
             "Math.max(...[...document.querySelectorAll('*')].map((e) => e.scrollHeight))"
