@@ -68,6 +68,18 @@ def liens(client, chemin) -> Liens:
     return analyse
 
 
+#: Every type of content page a partner reads.
+TYPES_DE_CONTENU = (
+    ThematiquePage,
+    FichePratiquePage,
+    FormulairesPage,
+    FlashInfoIndexPage,
+    FlashInfoPage,
+    AgendaPage,
+    RencontrePage,
+)
+
+
 @pytest.fixture
 def demo(settings):
     settings.DEBUG = True
@@ -87,15 +99,7 @@ def test_chaque_type_de_contenu_a_deux_clics_de_l_accueil_par_le_menu(client_age
     atteintes = set(premier_clic)
     for chemin in premier_clic:
         atteintes |= set(liens(client, chemin).tous)
-    for modele in (
-        ThematiquePage,
-        FichePratiquePage,
-        FormulairesPage,
-        FlashInfoIndexPage,
-        FlashInfoPage,
-        AgendaPage,
-        RencontrePage,
-    ):
+    for modele in TYPES_DE_CONTENU:
         urls = {page.url for page in modele.objects.live()}
         assert urls & atteintes, f"{modele.__name__} à plus de deux clics de l'accueil"
     for nom in ("demandes:liste", "formations:sessions", "portail:securite", "cms:preferences"):
@@ -211,15 +215,7 @@ def test_menu_en_requetes_constantes(client, agent_a):
 
 
 def test_fil_d_ariane_sur_les_pages_de_contenu(client_agent_demo):
-    for modele in (
-        ThematiquePage,
-        FichePratiquePage,
-        FormulairesPage,
-        FlashInfoIndexPage,
-        FlashInfoPage,
-        AgendaPage,
-        RencontrePage,
-    ):
+    for modele in TYPES_DE_CONTENU:
         page = modele.objects.live().first()
         fil = liens(client_agent_demo, page.url).fil_ariane
         ancetres = [a.url for a in page.get_ancestors().specific()[1:]]
